@@ -1,0 +1,74 @@
+"""The one event-sourced application: a totally ordered log of every Betotrace event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from betotrace_es.application.signals import events_recorded
+from betotrace_es.domain.base import BetotraceAggregate
+from betotrace_es.domain.exceptions import ConflictError, NotFoundError, StaleVersionError
+from betotrace_es.transcodings import register_transcodings
+
+A = TypeVar("A", bound=BetotraceAggregate)
+
+
+@dataclass(frozen=True)
+class Recorded(Generic[A]):
+    """The outcome of a command: the aggregate as saved and the log position of its last event."""
+
+    aggregate: A
+    position: int
+
+
+class BetotraceBase(Application[UUID]):
+    """Shared plumbing of the command handlers: typed loading, saving, conflict translation."""
+
+    # Pinned: the name decides table names and the settings prefix; never change it.
+    name = "Betotrace"
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        """The library's own transcodings plus every Betotrace value type."""
+        super().register_transcodings(transcoder)
+        register_transcodings(transcoder)
+
+    def load(self, cls: type[A], aggregate_id: UUID, what: str, version: int | None = None) -> A:
+        """The aggregate of type ``cls``; anything else, or nothing, is 'not found'."""
+        try:
+            aggregate: object = self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"{what} not found") from None
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(f"{what} not found")
+        return aggregate
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        """Whether any event was recorded for this id."""
+        return bool(self.recorder.select_events(aggregate_id, desc=True, limit=1))
+
+    def record(self, *aggregates: BetotraceAggregate | None, **kwargs: Any) -> int:
+        """Save the aggregates' new events atomically; return the last log position.
+
+        A concurrent writer that got there first makes the whole save fail, with nothing
+        written: that is a ``ConflictError`` for the caller.
+        """
+        try:
+            recordings = self.save(*aggregates, **kwargs)
+        except IntegrityError:
+            raise ConflictError(
+                "someone else changed this at the same moment; reload and try again"
+            ) from None
+        position = max((r.notification.id for r in recordings), default=0)
+        if position:
+            events_recorded.send(self, position=position)
+        return position
+
+    @staticmethod
+    def check_version(aggregate: BetotraceAggregate, expected_version: int | None) -> None:
+        """Refuse when the caller saw another version than the current one (If-Match)."""
+        if expected_version is not None and aggregate.version != expected_version:
+            raise StaleVersionError(expected_version, aggregate.version)

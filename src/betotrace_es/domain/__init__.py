@@ -1,0 +1,1 @@
+"""The Betotrace domain: aggregates, their events and the values they carry."""

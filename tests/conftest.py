@@ -1,0 +1,82 @@
+"""Shared pytest fixtures, one section per resource."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from psycopg import sql
+
+from tests.pg_cluster import connect, throwaway_cluster
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+# `postgres_env` is the eventsourcing environment of a real server, one per session: the server
+# named by POSTGRES_HOST and the other POSTGRES_* variables if set, else a throwaway cluster.
+# Locally BETOTRACE_SKIP_POSTGRES=1 skips the tests that use it; under CI nothing is skipped.
+
+
+def _in_ci() -> bool:
+    return "CI" in os.environ
+
+
+def _postgres_skipped() -> bool:
+    return os.environ.get("BETOTRACE_SKIP_POSTGRES") == "1" and not _in_ci()
+
+
+def _configured_server_env() -> dict[str, str]:
+    missing = [name for name in ("POSTGRES_USER", "POSTGRES_DBNAME") if not os.environ.get(name)]
+    if missing:
+        pytest.fail(f"POSTGRES_HOST is set but {' and '.join(missing)} is not", pytrace=False)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_HOST": os.environ["POSTGRES_HOST"],
+        "POSTGRES_PORT": os.environ.get("POSTGRES_PORT") or "5432",
+        "POSTGRES_USER": os.environ["POSTGRES_USER"],
+        "POSTGRES_PASSWORD": os.environ.get("POSTGRES_PASSWORD", ""),
+        "POSTGRES_DBNAME": os.environ["POSTGRES_DBNAME"],
+    }
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if _postgres_skipped():
+        return "postgres: SKIPPED (BETOTRACE_SKIP_POSTGRES=1)"
+    if os.environ.get("POSTGRES_HOST"):
+        return f"postgres: configured server {os.environ['POSTGRES_HOST']} (POSTGRES_HOST)"
+    return "postgres: throwaway cluster, started by the first test that needs it"
+
+
+@pytest.fixture(scope="session")
+def postgres_env() -> Iterator[dict[str, str]]:
+    """PERSISTENCE_MODULE and POSTGRES_* settings of a real PostgreSQL server for this session."""
+    if _postgres_skipped():
+        pytest.skip(
+            "PostgreSQL tests NOT RUN: BETOTRACE_SKIP_POSTGRES=1 is set (CI always runs them)"
+        )
+    if os.environ.get("POSTGRES_HOST"):
+        yield _configured_server_env()
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            settings = stack.enter_context(throwaway_cluster())
+        except RuntimeError as exc:
+            problem = str(exc)  # failed outside the except block: no "during handling" noise
+        else:
+            yield settings.env()
+            return
+    hint = "" if _in_ci() else "\n(BETOTRACE_SKIP_POSTGRES=1 skips them locally)"
+    pytest.fail(f"no PostgreSQL for the tests: {problem}{hint}", pytrace=False)
+
+
+@pytest.fixture
+def postgres_schema_env(postgres_env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """`postgres_env` plus POSTGRES_SCHEMA: a new empty schema, dropped after the test."""
+    schema = sql.Identifier(name := f"t_{secrets.token_hex(8)}")
+    with connect(postgres_env) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(schema))
+    yield {**postgres_env, "POSTGRES_SCHEMA": name}
+    with connect(postgres_env) as conn:
+        conn.execute("SET lock_timeout = '30s'")  # an unclosed pool would block the drop forever
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(schema))
