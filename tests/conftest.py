@@ -6,10 +6,13 @@ import contextlib
 import os
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from psycopg import sql
 
+from betotrace_es.application import Betotrace
+from tests.builders import World, build_world
 from tests.pg_cluster import connect, throwaway_cluster
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
@@ -80,3 +83,56 @@ def postgres_schema_env(postgres_env: dict[str, str]) -> Iterator[dict[str, str]
     with connect(postgres_env) as conn:
         conn.execute("SET lock_timeout = '30s'")  # an unclosed pool would block the drop forever
         conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(schema))
+
+
+# --- Applications --------------------------------------------------------------------------------
+# `memory_app` for unit tests; `app` runs an integration test once on SQLite and once on PostgreSQL.
+
+
+@pytest.fixture
+def memory_app() -> Iterator[Betotrace]:
+    """The application on the in-memory store."""
+    app = Betotrace(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def sqlite_env(tmp_path: Path) -> dict[str, str]:
+    """Settings of a fresh SQLite file store."""
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(tmp_path / "events.sqlite"),
+    }
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """Settings of a fresh store: a SQLite file, then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(tmp_path / "events.sqlite"),
+        }
+    env: dict[str, str] = request.getfixturevalue("postgres_schema_env")
+    return env
+
+
+@pytest.fixture
+def app(store_env: dict[str, str]) -> Iterator[Betotrace]:
+    """The application on a fresh store of each backend."""
+    application = Betotrace(env=store_env)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def world(app: Betotrace) -> World:
+    """A supplier with a branch and a product, a customer, and users of every role."""
+    return build_world(app)
+
+
+@pytest.fixture
+def memory_world(memory_app: Betotrace) -> World:
+    """The same world on the in-memory store."""
+    return build_world(memory_app)
