@@ -136,3 +136,32 @@ def world(app: Betotrace) -> World:
 def memory_world(memory_app: Betotrace) -> World:
     """The same world on the in-memory store."""
     return build_world(memory_app)
+
+
+# --- Reporting -----------------------------------------------------------------------------------
+# A closing line per backend, so a CI log shows that the PostgreSQL tests really ran.
+
+
+def _backend_of(report: pytest.TestReport) -> str:
+    if "postgres" in report.keywords:
+        return "postgres"
+    if "sqlite" in report.nodeid:
+        return "sqlite"
+    return "memory/other"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "skipped", "error", "xfailed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if isinstance(report, pytest.TestReport) and (
+                report.when == "call" or outcome != "passed"
+            ):
+                per = counts.setdefault(_backend_of(report), {})
+                per[outcome] = per.get(outcome, 0) + 1
+    if counts:
+        terminalreporter.section("tests per backend")
+        for backend, per in sorted(counts.items()):
+            terminalreporter.write_line(
+                f"{backend:>13}: " + ", ".join(f"{n} {o}" for o, n in sorted(per.items()))
+            )
