@@ -9,13 +9,8 @@ from pathlib import Path
 DEFAULT_VAR_DIR = "var"
 DEFAULT_SQLITE_FILE = "betotrace.sqlite"
 
-# Settings of the event store and their defaults (README "Configuration" documents each).
-DEFAULTS = {
-    "CREATE_TABLE": "y",
-    "AGGREGATE_CACHE_MAXSIZE": "2000",
-    "AGGREGATE_CACHE_FASTFORWARD": "y",
-    "SQLITE_LOCK_TIMEOUT": "10",
-}
+# Defaults of the embedded store (README "Configuration" documents each setting).
+DEFAULTS = {"SQLITE_LOCK_TIMEOUT": "10"}
 
 
 def var_dir(environ: Mapping[str, str] | None = None) -> Path:

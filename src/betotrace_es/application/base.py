@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -30,6 +30,12 @@ class BetotraceBase(Application[UUID]):
 
     # Pinned: the name decides table names and the settings prefix; never change it.
     name = "Betotrace"
+    # Defaults; the environment overrides them (README "Configuration").
+    env: ClassVar[dict[str, str]] = {
+        "CREATE_TABLE": "y",
+        "AGGREGATE_CACHE_MAXSIZE": "2000",
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
+    }
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """The library's own transcodings plus every Betotrace value type."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from functools import cached_property
 from uuid import UUID
+
+from eventsourcing.utils import EnvType
 
 from betotrace_es.application.base import BetotraceBase, Recorded
 from betotrace_es.application.order_numbers import OrderNumberIssuer
@@ -24,10 +25,9 @@ from betotrace_es.domain.values import Actor
 class OrderCommands(BetotraceBase):
     """Requesting orders and moving them through their states."""
 
-    @cached_property
-    def order_numbers(self) -> OrderNumberIssuer:
-        """The issuer of order numbers (one per application)."""
-        return OrderNumberIssuer(self)
+    def __init__(self, env: EnvType | None = None) -> None:
+        super().__init__(env)
+        self.order_numbers = OrderNumberIssuer(self)
 
     def get_order(self, actor: Actor, order: UUID | str, version: int | None = None) -> Order:
         """The order as a party sees it (by id or number); others get 'not found'."""
@@ -130,12 +130,12 @@ class OrderCommands(BetotraceBase):
     ) -> Recorded[Order]:
         """The supplier plans a truck load, optionally with its driver."""
 
-        def plan(o: Order) -> None:
-            if driver_id is not None:
-                self._assignable_driver(o, driver_id)
-            o.plan_delivery(actor, volume_m3, planned_at, driver_id)
-
-        return self._change_order(actor, order, expected_version, plan)
+        return self._change_order(
+            actor,
+            order,
+            expected_version,
+            lambda o: o.plan_delivery(actor, volume_m3, planned_at, driver_id, self._driver),
+        )
 
     def assign_driver(
         self,
@@ -146,12 +146,12 @@ class OrderCommands(BetotraceBase):
         expected_version: int | None = None,
     ) -> Recorded[Order]:
         """The supplier assigns one of its active drivers to a truck load."""
-
-        def assign(o: Order) -> None:
-            self._assignable_driver(o, driver_id)
-            o.assign_driver(actor, delivery_number, driver_id)
-
-        return self._change_order(actor, order, expected_version, assign)
+        return self._change_order(
+            actor,
+            order,
+            expected_version,
+            lambda o: o.assign_driver(actor, delivery_number, driver_id, self._driver),
+        )
 
     def finish_order(
         self, actor: Actor, order: UUID, expected_version: int | None = None
@@ -172,21 +172,15 @@ class OrderCommands(BetotraceBase):
         actor: Actor,
         ident: UUID,
         expected_version: int | None,
-        command: Callable[[Order], None],
+        command: Callable[[Order], object],
     ) -> Recorded[Order]:
         order = self.get_order(actor, ident)
         self.check_version(order, expected_version)
         command(order)
         return Recorded(order, self.record(order))
 
-    def _assignable_driver(self, order: Order, driver_id: UUID) -> None:
+    def _driver(self, driver_id: UUID) -> Driver | None:
         try:
-            driver = self.load(Driver, driver_id, "driver")
+            return self.load(Driver, driver_id, "driver")
         except NotFoundError:
-            driver = None
-        if driver is None or driver.supplier_id != order.supplier_id:
-            raise ValidationError.single("driver_id", "is not one of your drivers")
-        if not driver.active:
-            raise ValidationError.single(
-                "driver_id", f"{driver.first_name} {driver.last_name} is inactive"
-            )
+            return None

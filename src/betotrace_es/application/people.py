@@ -12,7 +12,7 @@ from betotrace_es.application.claims import USER_EMAILS
 from betotrace_es.domain.base import utc_now
 from betotrace_es.domain.branch import Branch
 from betotrace_es.domain.catalogue import Catalogue
-from betotrace_es.domain.company import Company, MemberStatus
+from betotrace_es.domain.company import Company
 from betotrace_es.domain.exceptions import NotFoundError, TransitionRefusedError, ValidationError
 from betotrace_es.domain.people import ContactDetails, ContactPerson, Driver, Profile, User
 from betotrace_es.domain.values import Actor, CompanyKind, Role, email_address
@@ -89,7 +89,7 @@ class PeopleCommands(BranchCommands):
         holder = self.claim_holder(USER_EMAILS, address)
         if holder is not None:
             member = company.members.get(holder)
-            if member is None or member.status is not MemberStatus.INVITED:
+            if member is None or member.joined:
                 raise ValidationError.single("email", f"{address} already has an account")
             company.invite_user(actor, holder, address, role, expires_at)
             return Recorded(self.load(User, holder, "user"), self.record(company))

@@ -126,11 +126,12 @@ class Catalogue(BetotraceAggregate):
     def change_product(self, actor: Actor, code: str, name: str, spec: ProductSpec) -> None:
         """Change a product's name and specification."""
         self._require_manager(actor)
-        self._existing(code)
+        product = self._existing(code)
         spec.require_performance_fields()
-        self.trigger_event(
-            self.ProductChanged, **by(actor), code=code, name=require_text(name, "name"), spec=spec
-        )
+        new_name = require_text(name, "name")
+        if (new_name, spec) == (product.name, product.spec):
+            raise ValidationError.single("name", "nothing changed")
+        self.trigger_event(self.ProductChanged, **by(actor), code=code, name=new_name, spec=spec)
 
     def deactivate_product(self, actor: Actor, code: str) -> None:
         """Stop selling a product; orders can no longer be requested for it."""

@@ -37,6 +37,7 @@ class Member:
     role: Role
     status: MemberStatus
     invitation_expires_at: datetime | None = None
+    joined: bool = False  # accepted an invitation (or founded the company)
 
 
 class Company(BetotraceAggregate):
@@ -83,7 +84,9 @@ class Company(BetotraceAggregate):
         user_id: UUID
 
         def apply(self, aggregate: Company) -> None:
-            aggregate._set(self.user_id, status=MemberStatus.ACTIVE, invitation_expires_at=None)
+            aggregate._set(
+                self.user_id, status=MemberStatus.ACTIVE, invitation_expires_at=None, joined=True
+            )
 
     class UserRoleChanged(Event):
         """An admin gave a user another role."""
@@ -122,7 +125,9 @@ class Company(BetotraceAggregate):
         self.legal_name = legal_name
         self.vat_number = vat_number
         self.members: dict[UUID, Member] = {
-            founder_id: Member(founder_id, founder_email, Role.ADMIN, MemberStatus.ACTIVE)
+            founder_id: Member(
+                founder_id, founder_email, Role.ADMIN, MemberStatus.ACTIVE, joined=True
+            )
         }
 
     def _set(self, user_id: UUID, **changes: object) -> None:
@@ -179,7 +184,13 @@ class Company(BetotraceAggregate):
     def change_details(self, actor: Actor, legal_name: str, vat: str) -> None:
         """An admin corrects the legal name or VAT number."""
         self._require_admin(actor, "change the company's details")
-        name, number = require_text(legal_name, "legal_name"), vat_number(vat)
+        values = collect_fields(
+            {
+                "legal_name": lambda: require_text(legal_name, "legal_name"),
+                "vat_number": lambda: vat_number(vat),
+            }
+        )
+        name, number = values["legal_name"], values["vat_number"]
         if (name, number) == (self.legal_name, self.vat_number):
             raise ValidationError.single("legal_name", "nothing changed")
         self.trigger_event(self.DetailsChanged, **by(actor), legal_name=name, vat_number=number)
@@ -190,7 +201,7 @@ class Company(BetotraceAggregate):
         """Invite a new colleague, or renew the invitation of one who has not accepted yet."""
         self._require_admin(actor, "invite users")
         existing = self.members.get(user_id)
-        if existing is not None and existing.status is not MemberStatus.INVITED:
+        if existing is not None and existing.joined:
             raise TransitionRefusedError(f"{existing.email} has already joined {self.legal_name}")
         if any(
             m.email.casefold() == email.casefold() and m.user_id != user_id
@@ -209,8 +220,12 @@ class Company(BetotraceAggregate):
     def accept_invitation(self, user_id: UUID, now: datetime | None = None) -> None:
         """The invitee accepts: single use, and only before it expires."""
         member = self.member(user_id)
-        if member.status is not MemberStatus.INVITED:
+        if member.joined:
             raise TransitionRefusedError("this invitation has already been used")
+        if member.status is not MemberStatus.INVITED:
+            raise TransitionRefusedError(
+                "this invitation was revoked; ask your admin for a new one"
+            )
         assert member.invitation_expires_at is not None
         if (now or utc_now()) >= member.invitation_expires_at:
             raise TransitionRefusedError(
@@ -234,7 +249,7 @@ class Company(BetotraceAggregate):
         self.trigger_event(self.UserRoleChanged, **by(actor), user_id=user_id, role=role)
 
     def deactivate_user(self, actor: Actor, user_id: UUID) -> None:
-        """Stop a user from logging in, never the last active admin."""
+        """Stop a user from logging in (or revoke an invitation), never the last active admin."""
         self._require_admin(actor, "deactivate users")
         member = self.member(user_id)
         if member.status is MemberStatus.INACTIVE:
@@ -248,6 +263,10 @@ class Company(BetotraceAggregate):
         member = self.member(user_id)
         if member.status is not MemberStatus.INACTIVE:
             raise TransitionRefusedError(f"{member.email} is not inactive")
+        if not member.joined:
+            raise TransitionRefusedError(
+                f"{member.email} never accepted the invitation; invite them again instead"
+            )
         self.trigger_event(self.UserReactivated, **by(actor), user_id=user_id)
 
     def _keep_an_admin(self, user_id: UUID) -> None:

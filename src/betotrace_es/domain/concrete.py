@@ -45,13 +45,15 @@ DOMAINS_OF_USE = ("unreinforced", "reinforced", "prestressed")
 
 _CEMENT = re.compile(
     r"^CEM (?:I|II/[AB]-(?:S|D|P|Q|V|W|T|LL|L|M)|II/C-M|III/[ABC]|IV/[AB]|V/[AB])"
-    r"(?: (?:32|42|52),5 ?[NRL])?"
+    r"(?: \([A-Z]{1,2}(?:-[A-Z]{1,2})+\))?"  # constituents of composite cements: (S-LL)
+    r"(?: (?:32|42|52),5 [NRL])?"
     r"(?: (?:HSR|LA|HES))*$"
 )
+_STRENGTH_CLASS_GLUED = re.compile(r"(\d{2},5)([NRL])\b")
 
 
 def _one_of(value: str, allowed: tuple[str, ...] | list[str], field_name: str) -> str:
-    cleaned = " ".join(value.split())
+    cleaned = " ".join(value.split()).replace(".", ",")  # "Cl 0.40" is "Cl 0,40"
     for candidate in allowed:
         if candidate.casefold() == cleaned.casefold():
             return candidate
@@ -64,15 +66,14 @@ def _one_of(value: str, allowed: tuple[str, ...] | list[str], field_name: str) -
 def parse_cement_type(value: str, field_name: str = "cement_type") -> str:
     """An EN 197-1 cement designation such as ``CEM III/A 42,5 N LA``."""
     cleaned = " ".join(value.replace(".", ",").upper().split())
+    cleaned = _STRENGTH_CLASS_GLUED.sub(r"\1 \2", cleaned)  # "42,5R" is "42,5 R"
     if not _CEMENT.match(cleaned):
         raise ValidationError.single(
             field_name,
             f"'{value}' is not an EN 197-1 cement type (e.g. CEM I 52,5 R or CEM III/A 42,5 N LA)",
         )
-    suffixes = cleaned.split()[1:]
-    if len([s for s in suffixes if s in {"HSR", "LA", "HES"}]) != len(
-        {s for s in suffixes if s in {"HSR", "LA", "HES"}}
-    ):
+    suffixes = [s for s in cleaned.split() if s in {"HSR", "LA", "HES"}]
+    if len(suffixes) != len(set(suffixes)):
         raise ValidationError.single(field_name, "repeats a Belgian suffix (HSR, LA, HES)")
     return cleaned
 

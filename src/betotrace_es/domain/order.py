@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
     from betotrace_es.domain.branch import Branch
     from betotrace_es.domain.catalogue import Catalogue
     from betotrace_es.domain.company import Company
+    from betotrace_es.domain.people import Driver
+
+DriverLookup = Callable[[UUID], "Driver | None"]
 
 
 def order_id(number: str) -> UUID:
@@ -327,11 +331,14 @@ class Order(BetotraceAggregate):
         volume_m3: Decimal | str | int,
         planned_at: datetime | None = None,
         driver_id: UUID | None = None,
+        drivers: DriverLookup | None = None,
     ) -> int:
         """The supplier plans a truck load on a planned order; returns its number."""
         self._require_party(actor, Party.SUPPLIER, "plan deliveries of")
         self._require_planned("plan deliveries")
         volume = quantity_m3(volume_m3, "volume_m3")
+        if driver_id is not None and drivers is not None:
+            self._check_driver(driver_id, drivers)
         if planned_at is not None and (planned_at.tzinfo is None or planned_at.utcoffset() is None):
             raise ValidationError.single("planned_at", "must include a timezone offset")
         number = len(self.deliveries) + 1
@@ -345,14 +352,22 @@ class Order(BetotraceAggregate):
         )
         return number
 
-    def assign_driver(self, actor: Actor, delivery_number: int, driver_id: UUID) -> None:
-        """The supplier assigns a driver to one of the planned truck loads."""
+    def assign_driver(
+        self,
+        actor: Actor,
+        delivery_number: int,
+        driver_id: UUID,
+        drivers: DriverLookup | None = None,
+    ) -> None:
+        """The supplier assigns one of its active drivers to one of the planned truck loads."""
         self._require_party(actor, Party.SUPPLIER, "assign drivers to")
         self._require_planned("assign drivers")
         if not 1 <= delivery_number <= len(self.deliveries):
             raise ValidationError.single(
                 "delivery_number", f"order {self.number} has no delivery {delivery_number}"
             )
+        if drivers is not None:
+            self._check_driver(driver_id, drivers)
         self.trigger_event(
             self.DriverAssigned, **by(actor), delivery_number=delivery_number, driver_id=driver_id
         )
@@ -375,6 +390,15 @@ class Order(BetotraceAggregate):
 
     # -- guards ----------------------------------------------------------------------------
 
+    def _check_driver(self, driver_id: UUID, drivers: DriverLookup) -> None:
+        driver = drivers(driver_id)
+        if driver is None or driver.supplier_id != self.supplier_id:
+            raise ValidationError.single("driver_id", "is not one of your drivers")
+        if not driver.active:
+            raise ValidationError.single(
+                "driver_id", f"{driver.first_name} {driver.last_name} is inactive"
+            )
+
     def _refused(self, reason: str) -> TransitionRefusedError:
         return TransitionRefusedError(f"order {self.number} {reason}")
 
@@ -396,7 +420,7 @@ class Order(BetotraceAggregate):
 
     def _answering_party(self, actor: Actor, verb: str) -> Party:
         party = self._party_allowed_to_act(actor, f"{verb} proposals on")
-        self._require_open(f"{verb}ed")
+        self._require_open(f"{verb.removesuffix('e')}ed")
         if self.pending_proposal is None:
             raise self._refused("has no pending proposal")
         if self.pending_proposal.proposed_by is party:

@@ -65,7 +65,7 @@ class UniqueClaim(BetotraceAggregate):
         )
 
     def reclaim(self, actor: Actor, value: str, owner_id: UUID, field: str) -> None:
-        """Claim a value that was released (or is already ours)."""
+        """Claim a value that was released; a value someone holds is taken."""
         if self.owner_id is not None:
             raise UniquenessError({field: [f"'{value}' is already taken"]})
         self.trigger_event(self.Reclaimed, **by(actor), value=value, owner_id=owner_id)

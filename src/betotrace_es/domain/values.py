@@ -129,9 +129,14 @@ def require_text(value: str, field: str, *, max_length: int = 200, optional: boo
     return text
 
 
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
 def parse_decimal(value: Decimal | str | int, field: str, *, max_places: int = 3) -> Decimal:
     """A finite decimal > 0 with at most ``max_places`` decimals."""
     if isinstance(value, bool) or not isinstance(value, Decimal | str | int):
+        raise ValidationError.single(field, "must be a decimal number such as 12.5")
+    if isinstance(value, str) and not _DECIMAL.fullmatch(value.strip()):
         raise ValidationError.single(field, "must be a decimal number such as 12.5")
     try:
         number = Decimal(value.strip() if isinstance(value, str) else value)
@@ -224,9 +229,10 @@ def email_address(value: str, field: str = "email") -> str:
 
 def language(value: str, field: str = "language") -> str:
     """One of the platform's languages: nl, fr or en."""
-    if value not in LANGUAGES:
+    code = value.strip().lower() if isinstance(value, str) else value
+    if code not in LANGUAGES:
         raise ValidationError.single(field, f"must be one of {', '.join(LANGUAGES)}")
-    return value
+    return code
 
 
 def normalised_key(text: str) -> str:
