@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+# The application's name: it decides table names and the settings prefix. Never change it.
+APPLICATION_NAME = "Betotrace"
 DEFAULT_VAR_DIR = "var"
 DEFAULT_SQLITE_FILE = "betotrace.sqlite"
 

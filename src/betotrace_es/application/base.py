@@ -10,6 +10,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from betotrace_es.application.signals import events_recorded
+from betotrace_es.config import APPLICATION_NAME
 from betotrace_es.domain.base import BetotraceAggregate
 from betotrace_es.domain.exceptions import ConflictError, NotFoundError, StaleVersionError
 from betotrace_es.transcodings import register_transcodings
@@ -28,8 +29,7 @@ class Recorded(Generic[A]):
 class BetotraceBase(Application[UUID]):
     """Shared plumbing of the command handlers: typed loading, saving, conflict translation."""
 
-    # Pinned: the name decides table names and the settings prefix; never change it.
-    name = "Betotrace"
+    name = APPLICATION_NAME
     # Defaults; the environment overrides them (README "Configuration").
     env: ClassVar[dict[str, str]] = {
         "CREATE_TABLE": "y",

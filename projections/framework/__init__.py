@@ -1,0 +1,1 @@
+"""The machinery every read model shares: tables, batches, tracking, runner and rebuilds."""

@@ -1,0 +1,158 @@
+"""Keeping read models up to date: catch up in batches, woken after each recorded command."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError
+
+from projections.framework.projection import Projection, ProjectionFailedError
+from projections.framework.source import EventSource
+from projections.framework.store import ViewStore
+
+log = logging.getLogger(__name__)
+
+
+class ProjectionRunner:
+    """Applies new events to each projection's active generation, one batch per transaction."""
+
+    def __init__(
+        self,
+        store: ViewStore,
+        source: EventSource,
+        projections: Sequence[Projection],
+        *,
+        batch_size: int = 500,
+        poll_interval: float = 1.0,
+    ) -> None:
+        self.store = store
+        self.source = source
+        self.projections = list(projections)
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.failures: dict[str, ProjectionFailedError] = {}
+        self._positions: dict[str, int] = {}
+        self._changed = threading.Condition()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- catching up --------------------------------------------------------------------------
+
+    def catch_up(self) -> None:
+        """Bring every projection (that has not failed) up to the current end of the log."""
+        head = self.source.head()
+        for projection in self.projections:
+            if projection.name not in self.failures:
+                self._catch_up(projection, head)
+
+    def _catch_up(self, projection: Projection, head: int) -> None:
+        generation = self.store.active_generation(projection)
+        position = self.store.position(projection.name, generation)
+        while position < head and not self._stop.is_set():
+            page = self.source.read(position, self.batch_size, projection.topics, head)
+            try:
+                self.store.write_batch(
+                    projection, generation, page.events, page.read_up_to, ids=page.last_ids
+                )
+            except ProjectionFailedError as failure:
+                log.error("%s", failure)
+                self.failures[projection.name] = failure
+                self._publish(projection.name, position)
+                return
+            except IntegrityError:
+                # Another writer (a rebuild's switch, or a second runner) moved this generation on.
+                generation = self.store.active_generation(projection)
+                position = self.store.position(projection.name, generation)
+                continue
+            position = page.read_up_to
+            self._publish(projection.name, position)
+        self._publish(projection.name, position)
+
+    def _publish(self, name: str, position: int) -> None:
+        with self._changed:
+            self._positions[name] = position
+            self._changed.notify_all()
+
+    # -- read-your-writes ---------------------------------------------------------------------
+
+    def position(self) -> int:
+        """The position every healthy projection has reached."""
+        with self._changed:
+            return self._lowest()
+
+    def _lowest(self) -> int:
+        healthy = [
+            self._positions.get(p.name, 0) for p in self.projections if p.name not in self.failures
+        ]
+        return min(healthy, default=0)
+
+    def wait_until(self, position: int, timeout: float) -> bool:
+        """Block until every projection has processed ``position`` (True) or time runs out."""
+        self.wake()
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self._lowest() < position:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._changed.wait(remaining)
+        return True
+
+    # -- in-process background thread ---------------------------------------------------------
+
+    def wake(self, *_: Any, **__: Any) -> None:
+        """Ask the background thread to catch up now (connect to the events-recorded signal)."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Run in a daemon thread: catch up when woken, and every ``poll_interval`` anyway."""
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._loop, name="projection-runner", daemon=True
+            )
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the background thread after its current batch."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def _loop(self) -> None:
+        backoff = self.poll_interval
+        while not self._stop.is_set():
+            self._wake.wait(backoff)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            try:
+                self.catch_up()
+                backoff = self.poll_interval
+            except Exception:  # the store may be briefly unreachable: log, wait, try again
+                log.exception("projection runner could not catch up; retrying")
+                backoff = min(backoff * 2, 30.0)
+
+
+def poll_until(
+    store: ViewStore, projections: Sequence[Projection], position: int, timeout: float
+) -> bool:
+    """Read-your-writes when the runner is another process: poll the tracking positions."""
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        reached = all(
+            store.position(p.name, store.active_generation(p)) >= position for p in projections
+        )
+        if reached:
+            return True
+        if time.monotonic() + pause > deadline:
+            return False
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)

@@ -1,0 +1,285 @@
+"""Where read models live: tables beside the events, tracking in the same transaction.
+
+Each projection has generations of tables (``order_list_g1_orders``, …) and readers query
+stable views (``order_list_orders``) that point at the active generation. A rebuild fills a
+new generation and repoints the views in one transaction, so readers never see a half-built
+table. Every batch writes its rows and its tracking position in one transaction; the
+single-row tracking only moves forward, so a second writer of the same positions fails
+instead of applying events twice.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, cast
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+from projections.framework.projection import Key, Projection, ProjectionFailedError, Row, Rows
+from projections.framework.tables import Table
+
+GENERATIONS = "projection_generations"
+ACTIVE, BUILDING, RETIRED = "active", "building", "retired"
+_CHUNK = 500
+
+
+def tracking_name(projection: str, generation: int) -> str:
+    """The tracking key of one generation of a projection."""
+    return f"{projection}:g{generation}"
+
+
+class ViewStore:
+    """The backend-independent part; subclasses add one database's dialect."""
+
+    postgres: bool = False
+
+    # -- dialect hooks ------------------------------------------------------------------------
+
+    @abstractmethod
+    @contextmanager
+    def _transaction(self, *, commit: bool) -> Iterator[Any]:
+        """A cursor in a transaction."""
+
+    @abstractmethod
+    def _insert_tracking_in(self, cursor: Any, tracking: Tracking) -> None:
+        """Record the tracking position inside the open transaction."""
+
+    if TYPE_CHECKING:  # provided by the library's tracking recorders
+
+        def max_tracking_id(self, application_name: str) -> int | None: ...
+
+    @property
+    @abstractmethod
+    def qualifier(self) -> str:
+        """What goes before a table name (the PostgreSQL schema)."""
+
+    def _sql(self, text: str) -> Any:
+        return text
+
+    # -- statements ---------------------------------------------------------------------------
+
+    def execute(self, cursor: Any, text: str, params: Sequence[Any] = ()) -> None:
+        """Run one statement written with ``?`` placeholders."""
+        cursor.execute(self._sql(text), tuple(params))
+
+    def fetch(self, text: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Rows of a read-only query (``?`` placeholders, views named without qualifier)."""
+        with self._transaction(commit=False) as cursor:
+            self.execute(cursor, text.replace("{q}", self.qualifier), params)
+            return [dict(r) for r in cursor.fetchall()]
+
+    def physical(self, projection: str, generation: int, table: str) -> str:
+        """The physical table of a generation."""
+        return f"{projection}_g{generation}_{table}"
+
+    def view(self, projection: str, table: str) -> str:
+        """The view readers query."""
+        return f"{self.qualifier}{projection}_{table}"
+
+    # -- generations --------------------------------------------------------------------------
+
+    def generations(self, projection: str) -> dict[int, str]:
+        """The generations of a projection and their status."""
+        rows = self.fetch(
+            f"SELECT generation, status FROM {{q}}{GENERATIONS} WHERE projection = ?", [projection]
+        )
+        return {int(r["generation"]): str(r["status"]) for r in rows}
+
+    def active_generation(self, projection: Projection) -> int:
+        """The generation readers see; the first one is created on first use."""
+        found = [g for g, s in self.generations(projection.name).items() if s == ACTIVE]
+        if found:
+            return found[0]
+        generation = self.start_generation(projection)
+        self.activate(projection, generation)
+        return generation
+
+    def start_generation(self, projection: Projection) -> int:
+        """Create the (empty) tables of a new generation, marked as building."""
+        generation = max(self.generations(projection.name), default=0) + 1
+        with self._transaction(commit=True) as cursor:
+            for table in projection.tables:
+                physical = self.physical(projection.name, generation, table.name)
+                for statement in table.create_statements(physical, self.qualifier, self.postgres):
+                    self.execute(cursor, statement)
+            self.execute(
+                cursor,
+                f"INSERT INTO {self.qualifier}{GENERATIONS} (projection, generation, status) VALUES (?, ?, ?)",
+                [projection.name, generation, BUILDING],
+            )
+        return generation
+
+    def activate(self, projection: Projection, generation: int, cursor: Any | None = None) -> None:
+        """Point the views at ``generation`` and retire the previous one, atomically."""
+        if cursor is None:
+            with self._transaction(commit=True) as own:
+                self.activate(projection, generation, own)
+            return
+        q = self.qualifier
+        self.execute(
+            cursor,
+            f"UPDATE {q}{GENERATIONS} SET status = ? WHERE projection = ? AND status = ?",
+            [RETIRED, projection.name, ACTIVE],
+        )
+        self.execute(
+            cursor,
+            f"UPDATE {q}{GENERATIONS} SET status = ? WHERE projection = ? AND generation = ?",
+            [ACTIVE, projection.name, generation],
+        )
+        for table in projection.tables:
+            view = self.view(projection.name, table.name)
+            self.execute(cursor, f"DROP VIEW IF EXISTS {view}")
+            physical = self.physical(projection.name, generation, table.name)
+            self.execute(cursor, f"CREATE VIEW {view} AS SELECT * FROM {q}{physical}")
+
+    def drop_generation(self, projection: Projection, generation: int) -> None:
+        """Remove a retired generation's tables."""
+        with self._transaction(commit=True) as cursor:
+            for table in projection.tables:
+                physical = self.physical(projection.name, generation, table.name)
+                self.execute(cursor, f"DROP TABLE IF EXISTS {self.qualifier}{physical}")
+            self.execute(
+                cursor,
+                f"DELETE FROM {self.qualifier}{GENERATIONS} WHERE projection = ? AND generation = ?",
+                [projection.name, generation],
+            )
+
+    def position(self, projection: str, generation: int) -> int:
+        """The last notification id applied to a generation (0 before the first)."""
+        return self.max_tracking_id(tracking_name(projection, generation)) or 0
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def write_batch(
+        self,
+        projection: Projection,
+        generation: int,
+        events: Sequence[DomainEventProtocol[Any]],
+        position: int,
+        *,
+        ids: Sequence[int] = (),
+        activate: bool = False,
+    ) -> None:
+        """Apply ``events`` and record ``position`` in one transaction (optionally switch)."""
+        with self._transaction(commit=True) as cursor:
+            # Tracking first: a second writer of the same generation blocks here, then fails.
+            self._insert_tracking_in(
+                cursor, Tracking(tracking_name(projection.name, generation), position)
+            )
+            rows = Rows(
+                projection.tables,
+                lambda t, keys: self._load(cursor, projection, generation, t, keys),
+            )
+            projection.prefetch(rows, events)
+            for index, event in enumerate(events):
+                try:
+                    projection.apply(rows, event)
+                except Exception as exc:
+                    ident = ids[index] if index < len(ids) else -1
+                    raise ProjectionFailedError(projection.name, ident, event, exc) from exc
+            for table, upserts, deletes in rows.changes():
+                target = self.qualifier + self.physical(projection.name, generation, table.name)
+                if deletes:
+                    cursor.executemany(self._sql(table.delete_statement(target)), deletes)
+                if upserts:
+                    names = table.column_names
+                    values = [tuple(r[n] for n in names) for r in upserts]
+                    cursor.executemany(self._sql(table.upsert_statement(target)), values)
+            if activate:
+                self.activate(projection, generation, cursor)
+
+    def _load(
+        self, cursor: Any, projection: Projection, generation: int, table: Table, keys: list[Key]
+    ) -> list[Row]:
+        target = self.qualifier + self.physical(projection.name, generation, table.name)
+        found: list[Row] = []
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            if len(table.key) == 1:
+                where = f"{table.key[0]} IN ({', '.join('?' for _ in chunk)})"
+                params = [k[0] for k in chunk]
+            else:
+                tuple_sql = "(" + ", ".join("?" for _ in table.key) + ")"
+                where = f"({', '.join(table.key)}) IN ({', '.join(tuple_sql for _ in chunk)})"
+                params = [v for k in chunk for v in k]
+            self.execute(cursor, f"SELECT * FROM {target} WHERE {where}", params)
+            found += [dict(r) for r in cursor.fetchall()]
+        return found
+
+
+class SQLiteViewStore(ViewStore, SQLiteTrackingRecorder):
+    """Read models in the SQLite file of the events."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        """The library's tracking table plus the generations table."""
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {GENERATIONS} (projection TEXT, generation INTEGER, status TEXT, "
+            "PRIMARY KEY (projection, generation))",
+        ]
+
+    @property
+    def qualifier(self) -> str:
+        """SQLite has no schemas here."""
+        return ""
+
+    @contextmanager
+    def _transaction(self, *, commit: bool) -> Iterator[Any]:
+        with self.datastore.transaction(commit=commit) as cursor:
+            yield cursor
+
+    def _insert_tracking_in(self, cursor: Any, tracking: Tracking) -> None:
+        self._insert_tracking(cursor, tracking)
+
+
+class PostgresViewStore(ViewStore, PostgresTrackingRecorder):
+    """Read models in the PostgreSQL schema of the events."""
+
+    postgres = True
+
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        super().__init__(datastore, tracking_table_name="projection_tracking", **kwargs)
+        self.sql_create_statements.append(
+            self._sql(
+                f"CREATE TABLE IF NOT EXISTS {self.qualifier}{GENERATIONS} "
+                "(projection TEXT, generation BIGINT, status TEXT, PRIMARY KEY (projection, generation))"
+            )
+        )
+
+    @property
+    def qualifier(self) -> str:
+        """The schema, quoted."""
+        return '"' + self.datastore.schema.replace('"', '""') + '".'
+
+    def _sql(self, text: str) -> Any:
+        from psycopg.sql import SQL
+
+        return SQL(cast("Any", text.replace("%", "%%").replace("?", "%s")))
+
+    @contextmanager
+    def _transaction(self, *, commit: bool) -> Iterator[Any]:
+        with self.datastore.transaction(commit=commit) as cursor:
+            yield cursor
+
+    def _insert_tracking_in(self, cursor: Any, tracking: Tracking) -> None:
+        self._insert_tracking(cursor, tracking)
+
+    @contextmanager
+    def exclusive(self, projection: str) -> Iterator[bool]:
+        """Hold PostgreSQL's advisory lock of a projection; yields whether it was free."""
+        with self.datastore.get_connection() as conn:
+            key = f"betotrace-projection:{projection}"
+            row = conn.execute(
+                "SELECT pg_try_advisory_lock(hashtext(%s)) AS got", (key,)
+            ).fetchone()
+            got = bool(row and row["got"])
+            try:
+                yield got
+            finally:
+                if got:
+                    conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (key,))

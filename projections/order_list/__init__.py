@@ -1,0 +1,1 @@
+"""The order list of customers and suppliers."""

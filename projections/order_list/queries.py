@@ -1,0 +1,191 @@
+"""Reading the order list: filters, keyset pagination by delivery moment, badge counts."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from betotrace_es.domain.order_values import OrderStatus, Proposal, status_label
+from betotrace_es.domain.values import Party
+from projections.framework.store import ViewStore
+from projections.framework.values import like_pattern, micros, moment
+from projections.order_list.projection import ACTION
+
+MAX_LIMIT = 200
+
+
+class InvalidCursorError(ValueError):
+    """The pagination cursor was not one this list handed out."""
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """What a user narrows the list to; every part optional."""
+
+    statuses: tuple[OrderStatus, ...] = ()
+    action_needed_by_me: bool = False
+    branch_id: UUID | None = None
+    delivery_from: datetime | None = None  # inclusive
+    delivery_to: datetime | None = None  # exclusive
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class OrderListItem:
+    """One line of the order list."""
+
+    order_id: UUID
+    number: str
+    status: OrderStatus
+    action_needed_by: Party | None
+    branch_id: UUID
+    branch_name: str
+    customer_id: UUID
+    customer_name: str
+    product_code: str
+    product_name: str
+    quantity_m3: Decimal
+    delivery_at: datetime
+    pending_proposal: Proposal | None
+    site_name: str
+    site_city: str
+    customer_reference: str
+    last_change: datetime
+    version: int
+
+    def status_label(self, language: str = "en") -> str:
+        """The status as the UI shows it."""
+        return status_label(self.status, self.pending_proposal, language)
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    """A page of the list and the cursor of the next one (None at the end)."""
+
+    items: list[OrderListItem]
+    next_cursor: str | None
+
+
+def encode_cursor(delivery_at: int, order_id: str) -> str:
+    """An opaque cursor after this row."""
+    return base64.urlsafe_b64encode(f"{delivery_at}:{order_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[int, str]:
+    """The row a cursor points after."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, order_id = raw.split(":", 1)
+        return int(at), str(UUID(order_id))
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidCursorError("cursor is not valid for this list") from None
+
+
+class OrderListQueries:
+    """The order list of one company, as either party."""
+
+    def __init__(self, store: ViewStore) -> None:
+        self.store = store
+
+    def orders(
+        self,
+        company_id: UUID,
+        side: Party,
+        where: OrderFilter | None = None,
+        *,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> OrderPage:
+        """The company's orders sorted by delivery moment, one page at a time."""
+        where = where or OrderFilter()
+        limit = max(1, min(limit, MAX_LIMIT))
+        column = "customer_id" if side is Party.CUSTOMER else "supplier_id"
+        clauses: list[str] = [f"o.{column} = ?"]
+        params: list[Any] = [str(company_id)]
+        _filters(where, side, clauses, params)
+        if cursor is not None:
+            at, order_id = decode_cursor(cursor)
+            clauses.append("(o.delivery_at, o.order_id) > (?, ?)")
+            params += [at, order_id]
+        rows = self.store.fetch(
+            "SELECT o.*, b.name AS branch_name, c.name AS customer_name "
+            "FROM {q}order_list_orders o "
+            "LEFT JOIN {q}order_list_branches b ON b.branch_id = o.branch_id "
+            "LEFT JOIN {q}order_list_companies c ON c.company_id = o.customer_id "
+            f"WHERE {' AND '.join(clauses)} ORDER BY o.delivery_at, o.order_id LIMIT ?",
+            [*params, limit + 1],
+        )
+        items = [_item(r) for r in rows[:limit]]
+        more = len(rows) > limit
+        next_cursor = (
+            encode_cursor(rows[limit - 1]["delivery_at"], rows[limit - 1]["order_id"])
+            if more
+            else None
+        )
+        return OrderPage(items, next_cursor)
+
+    def counts(self, company_id: UUID) -> dict[str, int]:
+        """Orders per status, and ``action`` = how many wait for this company."""
+        rows = self.store.fetch(
+            "SELECT bucket, n FROM {q}order_list_counts WHERE company_id = ?", [str(company_id)]
+        )
+        found = {str(r["bucket"]): int(r["n"]) for r in rows}
+        return {b: found.get(b, 0) for b in (*(s.value for s in OrderStatus), ACTION)}
+
+
+def _filters(where: OrderFilter, side: Party, clauses: list[str], params: list[Any]) -> None:
+    if where.statuses:
+        clauses.append(f"o.status IN ({', '.join('?' for _ in where.statuses)})")
+        params += [s.value for s in where.statuses]
+    if where.action_needed_by_me:
+        clauses.append("o.action_needed_by = ?")
+        params.append(side.value)
+    if where.branch_id is not None:
+        clauses.append("o.branch_id = ?")
+        params.append(str(where.branch_id))
+    if where.delivery_from is not None:
+        clauses.append("o.delivery_at >= ?")
+        params.append(micros(where.delivery_from))
+    if where.delivery_to is not None:
+        clauses.append("o.delivery_at < ?")
+        params.append(micros(where.delivery_to))
+    if where.text.strip():
+        pattern = like_pattern(where.text)
+        clauses.append(
+            "(o.search LIKE ? ESCAPE '\\' OR b.search LIKE ? ESCAPE '\\' OR c.search LIKE ? ESCAPE '\\')"
+        )
+        params += [pattern, pattern, pattern]
+
+
+def _item(row: dict[str, Any]) -> OrderListItem:
+    pending = None
+    if row["pending_proposed_by"] is not None:
+        pending = Proposal(
+            moment(row["pending_delivery_at"]), Party(row["pending_proposed_by"]), ""
+        )
+    action = row["action_needed_by"]
+    return OrderListItem(
+        order_id=UUID(row["order_id"]),
+        number=row["number"],
+        status=OrderStatus(row["status"]),
+        action_needed_by=None if action is None else Party(action),
+        branch_id=UUID(row["branch_id"]),
+        branch_name=row["branch_name"] or "",
+        customer_id=UUID(row["customer_id"]),
+        customer_name=row["customer_name"] or "",
+        product_code=row["product_code"],
+        product_name=row["product_name"],
+        quantity_m3=Decimal(row["quantity_m3"]),
+        delivery_at=moment(row["delivery_at"]),
+        pending_proposal=pending,
+        site_name=row["site_name"],
+        site_city=row["site_city"],
+        customer_reference=row["customer_reference"],
+        last_change=moment(row["last_change"]),
+        version=int(row["version"]),
+    )
