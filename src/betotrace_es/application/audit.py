@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
-from enum import Enum
 from typing import Any, cast
 from uuid import UUID
 
@@ -16,26 +13,10 @@ from betotrace_es.domain.exceptions import NotFoundError, ValidationError
 from betotrace_es.domain.order import Order
 from betotrace_es.domain.people import User
 from betotrace_es.domain.values import Actor
+from betotrace_es.plain import plain
 
 _BOOKKEEPING = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 _ACTOR = {"actor_user_id", "actor_company_id"}
-
-
-def plain(value: Any) -> Any:
-    """A JSON-friendly copy of an event or state value."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal | UUID):
-        return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    return value
 
 
 def event_type(event: object) -> str:

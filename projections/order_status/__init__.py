@@ -1,0 +1,1 @@
+"""The order page: one order and the people around it."""
