@@ -17,7 +17,7 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresFactory
 from eventsourcing.utils import Environment
 
-from betotrace_es.config import APPLICATION_NAME, store_env
+from betotrace_es.config import APPLICATION_NAME, refuse_unsafe_settings, store_env
 from betotrace_es.transcodings import register_transcodings
 from projections.framework.source import EventSource
 from projections.framework.store import PostgresViewStore, SQLiteViewStore, ViewStore
@@ -41,7 +41,9 @@ class ReadSide:
 
 def open_read_side(environ: Mapping[str, str] | None = None) -> ReadSide:
     """The read side of the configured store, for a process without the application."""
-    factory = InfrastructureFactory.construct(Environment(APPLICATION_NAME, store_env(environ)))
+    environment = Environment(APPLICATION_NAME, store_env(environ))
+    refuse_unsafe_settings(environment.get)
+    factory = InfrastructureFactory.construct(environment)
     transcoder = JSONTranscoder()
     for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
         transcoder.register(transcoding)

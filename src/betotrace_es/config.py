@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+
+from eventsourcing.utils import Environment
 
 # The application's name: it decides table names and the settings prefix. Never change it.
 APPLICATION_NAME = "Betotrace"
@@ -29,7 +31,8 @@ def store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """
     env = dict(os.environ if environ is None else environ)
     settings = {**DEFAULTS, **env}
-    module = settings.get("PERSISTENCE_MODULE", "").strip()
+    prefixed = f"{APPLICATION_NAME.upper()}_PERSISTENCE_MODULE"
+    module = (settings.get(prefixed) or settings.get("PERSISTENCE_MODULE", "")).strip()
     if module in ("", "sqlite", "eventsourcing.sqlite"):
         settings["PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
         if not settings.get("SQLITE_DBNAME"):
@@ -38,17 +41,20 @@ def store_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
             settings["SQLITE_DBNAME"] = str(directory / DEFAULT_SQLITE_FILE)
     elif module in ("postgres", "eventsourcing.postgres"):
         settings["PERSISTENCE_MODULE"] = "eventsourcing.postgres"
-        if settings.get("POSTGRES_ENABLE_DB_FUNCTIONS", "").lower() in (
-            "y",
-            "yes",
-            "true",
-            "1",
-            "on",
-        ):
-            # Skipping the table lock makes followers of the log miss events (shared/stack.md).
-            msg = "POSTGRES_ENABLE_DB_FUNCTIONS must stay off: projections would miss events"
-            raise ValueError(msg)
+    refuse_unsafe_settings(Environment(APPLICATION_NAME, settings).get)
     return settings
+
+
+def refuse_unsafe_settings(get: Callable[[str], str | None]) -> None:
+    """Refuse settings that lose events, however they were given (plain or prefixed).
+
+    ``get`` looks a setting up the way the event store will (eventsourcing's Environment).
+    """
+    value = (get("POSTGRES_ENABLE_DB_FUNCTIONS") or "").strip().lower()
+    if value in ("y", "yes", "t", "true", "on", "1"):
+        # Skipping the table lock makes followers of the log miss events (shared/stack.md).
+        msg = "POSTGRES_ENABLE_DB_FUNCTIONS must stay off: projections would miss events"
+        raise ValueError(msg)
 
 
 def backend_name(settings: Mapping[str, str]) -> str:

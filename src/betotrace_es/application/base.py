@@ -8,9 +8,10 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.utils import Environment, EnvType
 
 from betotrace_es.application.signals import events_recorded
-from betotrace_es.config import APPLICATION_NAME
+from betotrace_es.config import APPLICATION_NAME, refuse_unsafe_settings
 from betotrace_es.domain.base import BetotraceAggregate
 from betotrace_es.domain.exceptions import ConflictError, NotFoundError, StaleVersionError
 from betotrace_es.transcodings import register_transcodings
@@ -36,6 +37,12 @@ class BetotraceBase(Application[UUID]):
         "AGGREGATE_CACHE_MAXSIZE": "2000",
         "AGGREGATE_CACHE_FASTFORWARD": "y",
     }
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """The library's settings, refusing those that would lose events."""
+        environment = super().construct_env(name, env)
+        refuse_unsafe_settings(environment.get)
+        return environment
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         """The library's own transcodings plus every Betotrace value type."""

@@ -11,8 +11,8 @@ from betotrace_es.domain.branch import Branch, parse_public_name
 from betotrace_es.domain.catalogue import Catalogue, catalogue_id
 from betotrace_es.domain.company import Company
 from betotrace_es.domain.concrete import ProductSpec
-from betotrace_es.domain.exceptions import NotFoundError, ValidationError
-from betotrace_es.domain.values import Actor, Address, Location
+from betotrace_es.domain.exceptions import NotFoundError, PermissionDeniedError, ValidationError
+from betotrace_es.domain.values import Actor, Address, CompanyKind, Location
 
 
 class BranchCommands(ClaimCommands):
@@ -42,6 +42,8 @@ class BranchCommands(ClaimCommands):
         if actor.company_id is None:
             raise ValidationError.single("company", "a branch belongs to a supplier")
         supplier = self.load(Company, actor.company_id, "company")
+        if supplier.kind is not CompanyKind.SUPPLIER:
+            raise PermissionDeniedError("only a supplier can register branches")
         branch = Branch.register(
             actor=actor,
             supplier=supplier,

@@ -44,11 +44,20 @@ class ClaimCommands(BetotraceBase):
     def record_claiming(
         self, field: str, value: str, *aggregates: BetotraceAggregate | None
     ) -> int:
-        """Record aggregates with their claims; losing a race for the claim is 'already taken'."""
+        """Record aggregates with their claims; losing a race for the claim is 'already taken'.
+
+        Any other conflict (the owner itself changed meanwhile) stays a ConflictError.
+        """
+        # Only the claims being taken matter (a released claim has no owner any more).
+        claims = [a for a in aggregates if isinstance(a, UniqueClaim) and a.owner_id is not None]
         try:
             return self.record(*aggregates)
         except ConflictError:
-            raise UniquenessError({field: [f"'{value}' is already taken"]}) from None
+            for claim in claims:
+                holder = self.claim_holder(claim.scope, claim.value)
+                if holder is not None and holder != claim.owner_id:
+                    raise UniquenessError({field: [f"'{value}' is already taken"]}) from None
+            raise
 
     def claim_holder(self, scope: str, value: str) -> UUID | None:
         """Who holds ``value`` in ``scope`` now, if anyone."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+import random
+import time
 from collections.abc import Callable
 from copy import deepcopy
 from datetime import datetime
 from threading import Lock
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
 
 PLATFORM_ZONE = ZoneInfo("Europe/Brussels")
 SNAPSHOT_EVERY = 1000
-MAX_ATTEMPTS = 20
+RETRY_BUDGET_SECONDS = 10.0
 
 
 class OrderNumberIssuer:
@@ -49,20 +52,34 @@ class OrderNumberIssuer:
     ) -> tuple[Order, int]:
         """Build the order with the next number and save both; returns the order and position."""
         year = now.astimezone(PLATFORM_ZONE).year
-        for _ in range(MAX_ATTEMPTS):
+        deadline = time.monotonic() + RETRY_BUDGET_SECONDS
+        for attempt in itertools.count():
             with self._lock:
                 sequence = deepcopy(self._sequence(actor, year))
                 order = build(sequence.issue(actor))
                 try:
                     position = self._app.record(order, sequence)
                 except ConflictError:
-                    self._sequences.pop(year, None)
-                    continue
-                self._sequences[year] = sequence
-            if sequence.last % SNAPSHOT_EVERY == 0:
-                self._snapshots.put([Snapshot.take(sequence)])
-            return order, position
-        raise ConflictError("too many orders are being requested at once; please try again")
+                    self._fast_forward(year)
+                else:
+                    self._sequences[year] = sequence
+                    break
+            if time.monotonic() > deadline:
+                raise ConflictError("too many orders are being requested at once; please try again")
+            # Another process issued the same number: step aside briefly (jittered), then retry.
+            time.sleep(random.uniform(0, min(0.002 * 2**attempt, 0.1)))  # noqa: S311
+        if sequence.last % SNAPSHOT_EVERY == 0:
+            self._snapshots.put([Snapshot.take(sequence)])
+        return order, position
+
+    def _fast_forward(self, year: int) -> None:
+        """Apply the numbers other processes issued to the cached sequence."""
+        cached = self._sequences.get(year)
+        if cached is None or cached.pending_events:  # it was never saved by us: load it whole
+            self._sequences.pop(year, None)
+            return
+        for event in self._app.events.get(cached.id, gt=cached.version):
+            cast(OrderNumberSequence.Event, event).mutate(cached)
 
     def _sequence(self, actor: Actor, year: int) -> OrderNumberSequence:
         cached = self._sequences.get(year)

@@ -1,0 +1,1 @@
+"""The public branch directory: customers find plants by name, product and distance."""

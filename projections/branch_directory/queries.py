@@ -1,0 +1,210 @@
+"""Searching the branch directory: by name, by product, and nearest first around a point."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from projections.branch_directory.projection import name_words
+from projections.framework.store import ViewStore
+
+MAX_LIMIT = 200
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+_BOX_MARGIN = 1.000001  # the SQL box is a prefilter: never let rounding cut off a branch
+
+_SELECT = (
+    "SELECT b.*, c.first_name, c.last_name, c.job_title, c.email, c.phone_numbers "
+    "FROM {q}branch_directory_branches b "
+    "LEFT JOIN {q}branch_directory_contacts c ON c.contact_id = b.default_contact_id"
+)
+_DELIVERS = (
+    "EXISTS (SELECT 1 FROM {q}branch_directory_branch_products p "
+    "JOIN {q}branch_directory_product_names n ON n.supplier_id = b.supplier_id AND n.code = p.code "
+    "WHERE p.branch_id = b.branch_id AND p.code = ? AND n.active = 1)"
+)
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """A branch as every customer may see it."""
+
+    branch_id: UUID
+    supplier_id: UUID
+    public_name: str
+    address: dict[str, str]
+    location: Point | None
+    products: list[dict[str, str]]  # {code, name}, by code
+    default_contact: dict[str, Any] | None  # {name, job_title, email, phone_numbers}
+    distance_km: float | None = None
+
+
+def haversine_km(a: Point, b: Point) -> float:
+    """Great-circle distance in km between two (lat, lon) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def bounding_box(center: Point, radius_km: float) -> tuple[Point, list[Point]]:
+    """The (lat range, lon ranges) holding every point within ``radius_km`` of ``center``.
+
+    Two lon ranges when the box crosses the antimeridian; all longitudes when it reaches a pole.
+    """
+    angle = radius_km * _BOX_MARGIN / EARTH_RADIUS_KM
+    lat = math.radians(center[0])
+    low, high = lat - angle, lat + angle
+    if low <= -math.pi / 2 or high >= math.pi / 2:
+        return (math.degrees(max(low, -math.pi / 2)), math.degrees(min(high, math.pi / 2))), [
+            (-180.0, 180.0)
+        ]
+    spread = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(lat))))
+    west, east = center[1] - spread, center[1] + spread
+    if west < -180.0:
+        lons = [(west + 360.0, 180.0), (-180.0, east)]
+    elif east > 180.0:
+        lons = [(west, 180.0), (-180.0, east - 360.0)]
+    else:
+        lons = [(west, east)]
+    return (math.degrees(low), math.degrees(high)), lons
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _check_place(near: Point | None, radius_km: float | None) -> None:
+    if near is not None and not (
+        all(math.isfinite(v) for v in near) and -90 <= near[0] <= 90 and -180 <= near[1] <= 180
+    ):
+        msg = f"near must be a latitude in [-90, 90] and a longitude in [-180, 180], not {near}"
+        raise ValueError(msg)
+    if radius_km is not None:
+        if near is None:
+            raise ValueError("radius_km needs a point to measure from (near)")
+        if not math.isfinite(radius_km) or radius_km < 0:
+            raise ValueError("radius_km must be a finite number ≥ 0")
+
+
+class DirectoryQueries:
+    """The public directory of active branches."""
+
+    def __init__(self, store: ViewStore) -> None:
+        self.store = store
+        # Byte order on both backends, so a page ends at the same branch everywhere.
+        self._binary = ' COLLATE "C"' if store.postgres else ""
+
+    def search(
+        self,
+        text: str = "",
+        product: str | None = None,
+        near: Point | None = None,
+        radius_km: float | None = None,
+        limit: int = 50,
+    ) -> list[DirectoryEntry]:
+        """Active branches by name prefix and product; nearest first when ``near`` is given."""
+        _check_place(near, radius_km)
+        limit = max(1, min(limit, MAX_LIMIT))
+        clauses, params = ["b.active = ?"], [1]
+        _name_filter(text, clauses, params)
+        if product is not None:
+            clauses.append(_DELIVERS)
+            params.append(product.strip())
+        if near is None:
+            rows = self.store.fetch(
+                f"{_SELECT} WHERE {' AND '.join(clauses)} "
+                f"ORDER BY b.name_key{self._binary}, b.branch_id{self._binary} LIMIT ?",
+                [*params, limit],
+            )
+            return self._entries(rows, {})
+        _place_filter(near, radius_km, clauses, params)
+        rows = self.store.fetch(f"{_SELECT} WHERE {' AND '.join(clauses)}", params)
+        distances = {r["branch_id"]: haversine_km(near, (r["lat"], r["lon"])) for r in rows}
+        if radius_km is not None:
+            rows = [r for r in rows if distances[r["branch_id"]] <= radius_km]
+        rows.sort(key=lambda r: (distances[r["branch_id"]], r["name_key"], r["branch_id"]))
+        return self._entries(rows[:limit], distances)
+
+    def get(self, branch_id: UUID, *, include_closed: bool = False) -> DirectoryEntry | None:
+        """One branch of the directory (a closed one only when asked for)."""
+        rows = self.store.fetch(f"{_SELECT} WHERE b.branch_id = ?", [str(branch_id)])
+        if not rows or (not rows[0]["active"] and not include_closed):
+            return None
+        return self._entries(rows, {})[0]
+
+    def _entries(
+        self, rows: list[dict[str, Any]], distances: dict[str, float]
+    ) -> list[DirectoryEntry]:
+        products = self._products([r["branch_id"] for r in rows])
+        return [
+            _entry(r, products.get(r["branch_id"], []), distances.get(r["branch_id"]))
+            for r in rows
+        ]
+
+    def _products(self, branch_ids: list[str]) -> dict[str, list[dict[str, str]]]:
+        if not branch_ids:
+            return {}
+        rows = self.store.fetch(
+            "SELECT p.branch_id, p.code, n.name FROM {q}branch_directory_branch_products p "
+            "JOIN {q}branch_directory_branches b ON b.branch_id = p.branch_id "
+            "JOIN {q}branch_directory_product_names n "
+            "ON n.supplier_id = b.supplier_id AND n.code = p.code "
+            f"WHERE n.active = 1 AND p.branch_id IN ({', '.join('?' for _ in branch_ids)})",
+            branch_ids,
+        )
+        found: dict[str, list[dict[str, str]]] = {}
+        for row in sorted(rows, key=lambda r: (r["branch_id"], r["code"])):
+            found.setdefault(row["branch_id"], []).append({"code": row["code"], "name": row["name"]})
+        return found
+
+
+def _name_filter(text: str, clauses: list[str], params: list[Any]) -> None:
+    """Prefix of the whole normalised name, or of any of its words."""
+    words = name_words(text)
+    if not words:
+        return
+    clauses.append("(b.name_key LIKE ? ESCAPE '\\' OR b.name_words LIKE ? ESCAPE '\\')")
+    params += [_escape_like(words.lstrip()) + "%", "%" + _escape_like(words) + "%"]
+
+
+def _place_filter(
+    near: Point, radius_km: float | None, clauses: list[str], params: list[Any]
+) -> None:
+    """Only located branches; within the radius' bounding box when there is one."""
+    clauses.append("b.lat IS NOT NULL AND b.lon IS NOT NULL")
+    if radius_km is None:
+        return
+    (south, north), lons = bounding_box(near, radius_km)
+    clauses.append("b.lat BETWEEN ? AND ?")
+    params += [south, north]
+    clauses.append("(" + " OR ".join("b.lon BETWEEN ? AND ?" for _ in lons) + ")")
+    params += [v for pair in lons for v in pair]
+
+
+def _entry(row: dict[str, Any], products: list[dict[str, str]], distance: float | None) -> DirectoryEntry:
+    contact = None
+    if row["default_contact_id"] is not None and row["email"] is not None:
+        contact = {
+            "name": f"{row['first_name']} {row['last_name']}",
+            "job_title": row["job_title"],
+            "email": row["email"],
+            "phone_numbers": json.loads(row["phone_numbers"]),
+        }
+    located = row["lat"] is not None and row["lon"] is not None
+    return DirectoryEntry(
+        branch_id=UUID(row["branch_id"]),
+        supplier_id=UUID(row["supplier_id"]),
+        public_name=row["public_name"],
+        address=json.loads(row["address"]),
+        location=(float(row["lat"]), float(row["lon"])) if located else None,
+        products=products,
+        default_contact=contact,
+        distance_km=distance,
+    )
