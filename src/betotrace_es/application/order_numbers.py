@@ -79,7 +79,7 @@ class OrderNumberIssuer:
             self._sequences.pop(year, None)
             return
         for event in self._app.events.get(cached.id, gt=cached.version):
-            cast(OrderNumberSequence.Event, event).mutate(cached)
+            cast("OrderNumberSequence.Event", event).mutate(cached)
 
     def _sequence(self, actor: Actor, year: int) -> OrderNumberSequence:
         cached = self._sequences.get(year)
