@@ -7,7 +7,9 @@ from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, Mapper
 
+from projections.branch_directory.queries import DirectoryQueries
 from projections.catalog import all_projections
+from projections.company_settings.queries import SettingsQueries
 from projections.framework.projection import Projection
 from projections.framework.runner import ProjectionRunner, poll_until
 from projections.framework.source import EventSource
@@ -33,6 +35,8 @@ class ReadModels:
         self.runner = runner
         self.orders = OrderListQueries(store)
         self.order_status = OrderStatusQueries(store)
+        self.directory = DirectoryQueries(store)
+        self.settings = SettingsQueries(store)
 
     @classmethod
     def embedded(

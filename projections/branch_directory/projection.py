@@ -74,14 +74,10 @@ def name_words(text: str) -> str:
 
 
 def contact_columns(details: ContactDetails) -> Row:
-    """The columns of a contact person's details."""
-    return {
-        "first_name": details.first_name,
-        "last_name": details.last_name,
-        "job_title": details.job_title,
-        "email": details.email,
-        "phone_numbers": to_json([dataclasses.asdict(p) for p in details.phone_numbers]),
-    }
+    """Names, job title, e-mail; phone numbers as json {label, number}."""
+    row = dataclasses.asdict(details)
+    row["phone_numbers"] = to_json(row["phone_numbers"])
+    return row
 
 
 # Which table holds the row an event changes (keyed by the event's originator).

@@ -76,10 +76,6 @@ def bounding_box(center: Point, radius_km: float) -> tuple[Point, list[Point]]:
     return (math.degrees(low), math.degrees(high)), lons
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _check_place(near: Point | None, radius_km: float | None) -> None:
     if near is not None and not (
         all(math.isfinite(v) for v in near) and -90 <= near[0] <= 90 and -180 <= near[1] <= 180
@@ -112,7 +108,8 @@ class DirectoryQueries:
         """Active branches by name prefix and product; nearest first when ``near`` is given."""
         _check_place(near, radius_km)
         limit = max(1, min(limit, MAX_LIMIT))
-        clauses, params = ["b.active = ?"], [1]
+        clauses: list[str] = ["b.active = ?"]
+        params: list[Any] = [1]
         _name_filter(text, clauses, params)
         if product is not None:
             clauses.append(_DELIVERS)
@@ -144,8 +141,7 @@ class DirectoryQueries:
     ) -> list[DirectoryEntry]:
         products = self._products([r["branch_id"] for r in rows])
         return [
-            _entry(r, products.get(r["branch_id"], []), distances.get(r["branch_id"]))
-            for r in rows
+            _entry(r, products.get(r["branch_id"], []), distances.get(r["branch_id"])) for r in rows
         ]
 
     def _products(self, branch_ids: list[str]) -> dict[str, list[dict[str, str]]]:
@@ -161,17 +157,18 @@ class DirectoryQueries:
         )
         found: dict[str, list[dict[str, str]]] = {}
         for row in sorted(rows, key=lambda r: (r["branch_id"], r["code"])):
-            found.setdefault(row["branch_id"], []).append({"code": row["code"], "name": row["name"]})
+            found.setdefault(row["branch_id"], []).append(
+                {"code": row["code"], "name": row["name"]}
+            )
         return found
 
 
 def _name_filter(text: str, clauses: list[str], params: list[Any]) -> None:
-    """Prefix of the whole normalised name, or of any of its words."""
-    words = name_words(text)
-    if not words:
-        return
-    clauses.append("(b.name_key LIKE ? ESCAPE '\\' OR b.name_words LIKE ? ESCAPE '\\')")
-    params += [_escape_like(words.lstrip()) + "%", "%" + _escape_like(words) + "%"]
+    """Prefix of any word of the normalised name (the first word: of the whole name)."""
+    words = name_words(text)  # letters and digits only: nothing for LIKE to misread
+    if words:
+        clauses.append("b.name_words LIKE ?")
+        params.append(f"%{words}%")
 
 
 def _place_filter(
@@ -188,7 +185,9 @@ def _place_filter(
     params += [v for pair in lons for v in pair]
 
 
-def _entry(row: dict[str, Any], products: list[dict[str, str]], distance: float | None) -> DirectoryEntry:
+def _entry(
+    row: dict[str, Any], products: list[dict[str, str]], distance: float | None
+) -> DirectoryEntry:
     contact = None
     if row["default_contact_id"] is not None and row["email"] is not None:
         contact = {

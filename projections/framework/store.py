@@ -11,7 +11,7 @@ instead of applying events twice.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
@@ -68,10 +68,20 @@ class ViewStore:
         cursor.execute(self._sql(text), tuple(params))
 
     def fetch(self, text: str, params: Sequence[Any] = ()) -> list[Row]:
-        """Rows of a read-only query (``?`` placeholders, views named without qualifier)."""
+        """Rows of a read-only query (``?`` placeholders, ``{q}`` before view names)."""
+        with self.reading() as fetch:
+            return fetch(text, params)
+
+    @contextmanager
+    def reading(self) -> Iterator[Callable[[str, Sequence[Any]], list[Row]]]:
+        """A fetch function whose queries all see the same snapshot (one read transaction)."""
         with self._transaction(commit=False) as cursor:
-            self.execute(cursor, text.replace("{q}", self.qualifier), params)
-            return [dict(r) for r in cursor.fetchall()]
+
+            def fetch(text: str, params: Sequence[Any] = ()) -> list[Row]:
+                self.execute(cursor, text.replace("{q}", self.qualifier), params)
+                return [dict(r) for r in cursor.fetchall()]
+
+            yield fetch
 
     def physical(self, projection: str, generation: int, table: str) -> str:
         """The physical table of a generation."""
@@ -243,7 +253,8 @@ class PostgresViewStore(ViewStore, PostgresTrackingRecorder):
     postgres = True
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
-        super().__init__(datastore, tracking_table_name="projection_tracking", **kwargs)
+        kwargs["tracking_table_name"] = "projection_tracking"  # the factory passes its own name
+        super().__init__(datastore, **kwargs)
         self.sql_create_statements.append(
             self._sql(
                 f"CREATE TABLE IF NOT EXISTS {self.qualifier}{GENERATIONS} "

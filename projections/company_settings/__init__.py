@@ -1,0 +1,1 @@
+"""The settings screens of a company: users, contact persons, drivers and products."""
