@@ -6,20 +6,12 @@ import argparse
 import sys
 
 from betotrace_es.application import Betotrace, open_application
+from betotrace_es.application.signals import events_recorded
 from betotrace_es.config import backend_name, store_env
-from betotrace_es.demo import DEMO_PASSWORD, seed_demo
-from betotrace_es.domain.order import Order
-from betotrace_es.domain.values import Actor
-
-
-def _orders(app: Betotrace) -> list[Order]:
-    """Every order in the store, oldest first (a projection will replace this scan)."""
-    topic = "betotrace_es.domain.order:Order.Requested"
-    found, start = [], 1
-    while page := app.recorder.select_notifications(start=start, limit=1000, topics=[topic]):
-        found += [app.get_order(Actor.system(), n.originator_id) for n in page]
-        start = page[-1].id + 1
-    return found
+from betotrace_es.demo import CUSTOMER_ADMIN, DEMO_PASSWORD, SUPPLIER_ADMIN, seed_demo
+from betotrace_es.domain.values import CompanyKind, Party
+from projections.order_list.projection import ACTION
+from projections.read_side import ReadModels
 
 
 def demo_data(app: Betotrace) -> None:
@@ -34,18 +26,40 @@ def demo_data(app: Betotrace) -> None:
 
 
 def run(app: Betotrace) -> None:
-    """Prepare the embedded store with demo data and show what is in it."""
-    demo_data(app)
-    print("\nOrders in the store:")
-    for order in _orders(app):
-        waiting = order.action_needed_by.value if order.action_needed_by else "-"
-        label = order.status_label("en")
-        print(f"  {order.number}  {label:<28} action: {waiting:<8} {order.site.name}")
+    """Prepare the embedded store with demo data, bring the read models up, show the lists."""
+    read = ReadModels.embedded(app.factory, app.recorder, app.mapper)
+    events_recorded.connect(read.events_recorded, sender=app)
+    read.start()
+    try:
+        demo_data(app)
+        read.wait_until(app.recorder.max_notification_id() or 0, timeout=30)
+        for email in (SUPPLIER_ADMIN, CUSTOMER_ADMIN):
+            _print_order_list(app, read, email)
+    finally:
+        events_recorded.disconnect(read.events_recorded, sender=app)
+        read.stop()
     print(
         "\nReplay any order's history: .venv/bin/python scripts/replay_order.py BT-<year>-000001"
         "\nThe HTTP API and web UI are not built yet (issues 4 and 6);"
-        " this command prepares their store."
+        " this command prepares their store and read models."
     )
+
+
+def _print_order_list(app: Betotrace, read: ReadModels, email: str) -> None:
+    """One company's order list as its users will see it, from the order-list read model."""
+    user = app.user_by_email(email)
+    if user is None:
+        return
+    company = app.get_company(user.company_id)
+    side = Party.SUPPLIER if company.kind is CompanyKind.SUPPLIER else Party.CUSTOMER
+    counts = read.orders.counts(company.id)
+    print(f"\nOrders of {company.legal_name} ({side.value}), {counts[ACTION]} waiting for you:")
+    for item in read.orders.orders(company.id, side).items:
+        waiting = "YOU" if item.action_needed_by is side else "-"
+        label = item.status_label("en")
+        print(
+            f"  {item.number}  {label:<28} action: {waiting:<4} {item.delivery_at:%Y-%m-%d %H:%M} UTC"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,7 @@ from betotrace_es.passwords import hash_password
 
 DEMO_PASSWORD = "betotrace-demo"  # noqa: S105 (printed for the demo on purpose)
 SUPPLIER_ADMIN = "admin@betoncentrale.example.be"
+CUSTOMER_ADMIN = "admin@desmet.example.be"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 PRODUCTS = [
