@@ -62,6 +62,8 @@ def rebuild(
                 generation,
                 page.events,
                 page.read_up_to,
+                after=position,
+                expect=BUILDING,
                 ids=page.last_ids,
                 activate=done,
             )

@@ -57,7 +57,12 @@ class ProjectionRunner:
             page = self.source.read(position, self.batch_size, projection.topics, head)
             try:
                 self.store.write_batch(
-                    projection, generation, page.events, page.read_up_to, ids=page.last_ids
+                    projection,
+                    generation,
+                    page.events,
+                    page.read_up_to,
+                    after=position,
+                    ids=page.last_ids,
                 )
             except ProjectionFailedError as failure:
                 log.error("%s", failure)
@@ -147,8 +152,9 @@ def poll_until(
     deadline = time.monotonic() + timeout
     pause = 0.005
     while True:
+        generations = {p.name: store.find_active(p.name) for p in projections}
         reached = all(
-            store.position(p.name, store.active_generation(p)) >= position for p in projections
+            g is not None and store.position(name, g) >= position for name, g in generations.items()
         )
         if reached:
             return True

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
+import psycopg
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
@@ -44,10 +45,6 @@ class ViewStore:
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Any]:
         """A cursor in a transaction."""
-
-    @abstractmethod
-    def _insert_tracking_in(self, cursor: Any, tracking: Tracking) -> None:
-        """Record the tracking position inside the open transaction."""
 
     if TYPE_CHECKING:  # provided by the library's tracking recorders
 
@@ -100,28 +97,44 @@ class ViewStore:
         )
         return {int(r["generation"]): str(r["status"]) for r in rows}
 
-    def active_generation(self, projection: Projection) -> int:
-        """The generation readers see; the first one is created on first use."""
-        found = [g for g, s in self.generations(projection.name).items() if s == ACTIVE]
-        if found:
-            return found[0]
-        generation = self.start_generation(projection)
-        self.activate(projection, generation)
-        return generation
+    def find_active(self, projection: str) -> int | None:
+        """The generation readers see, if there is one yet."""
+        found = [g for g, s in self.generations(projection).items() if s == ACTIVE]
+        return found[0] if found else None
 
-    def start_generation(self, projection: Projection) -> int:
-        """Create the (empty) tables of a new generation, marked as building."""
+    def active_generation(self, projection: Projection) -> int:
+        """The generation readers see; the first one is created (once) on first use."""
+        for _ in range(5):
+            found = self.find_active(projection.name)
+            if found is not None:
+                return found
+            try:
+                return self.start_generation(projection, active=True)
+            except IntegrityError:  # another process created it at the same moment
+                continue
+        msg = f"could not find or create the active generation of {projection.name}"
+        raise IntegrityError(msg)
+
+    def start_generation(self, projection: Projection, *, active: bool = False) -> int:
+        """Create the (empty) tables of a new generation, building (or at once active).
+
+        The generation's number is its primary key: two processes creating the same one
+        at the same moment make one of them fail with IntegrityError, and nothing of its
+        attempt stays behind.
+        """
         generation = max(self.generations(projection.name), default=0) + 1
         with self._transaction(commit=True) as cursor:
-            for table in projection.tables:
-                physical = self.physical(projection.name, generation, table.name)
-                for statement in table.create_statements(physical, self.qualifier, self.postgres):
-                    self.execute(cursor, statement)
             self.execute(
                 cursor,
                 f"INSERT INTO {self.qualifier}{GENERATIONS} (projection, generation, status) VALUES (?, ?, ?)",
                 [projection.name, generation, BUILDING],
             )
+            for table in projection.tables:
+                physical = self.physical(projection.name, generation, table.name)
+                for statement in table.create_statements(physical, self.qualifier, self.postgres):
+                    self.execute(cursor, statement)
+            if active:
+                self.activate(projection, generation, cursor)
         return generation
 
     def activate(self, projection: Projection, generation: int, cursor: Any | None = None) -> None:
@@ -172,14 +185,22 @@ class ViewStore:
         events: Sequence[DomainEventProtocol[Any]],
         position: int,
         *,
+        after: int,
+        expect: str = ACTIVE,
         ids: Sequence[int] = (),
         activate: bool = False,
     ) -> None:
-        """Apply ``events`` and record ``position`` in one transaction (optionally switch)."""
+        """Apply the events read after ``after`` and move tracking to ``position``, atomically.
+
+        Refused with IntegrityError, writing nothing, when the generation is no longer in the
+        ``expect``-ed status (a rebuild switched meanwhile) or its tracking is no longer at
+        ``after`` (another writer applied these events first).
+        """
         with self._transaction(commit=True) as cursor:
-            # Tracking first: a second writer of the same generation blocks here, then fails.
-            self._insert_tracking_in(
-                cursor, Tracking(tracking_name(projection.name, generation), position)
+            self._require_status(cursor, projection.name, generation, expect)
+            # Tracking first: a second writer of the same positions blocks here, then fails.
+            self._advance_tracking(
+                cursor, tracking_name(projection.name, generation), after, position
             )
             rows = Rows(
                 projection.tables,
@@ -202,6 +223,47 @@ class ViewStore:
                     cursor.executemany(self._sql(table.upsert_statement(target)), values)
             if activate:
                 self.activate(projection, generation, cursor)
+
+    def _require_status(self, cursor: Any, projection: str, generation: int, status: str) -> None:
+        self.execute(
+            cursor,
+            f"SELECT status FROM {self.qualifier}{GENERATIONS} "
+            f"WHERE projection = ? AND generation = ?{self._row_lock}",
+            [projection, generation],
+        )
+        row = cursor.fetchone()
+        if row is None or row["status"] != status:
+            msg = f"generation {generation} of {projection} is no longer {status}"
+            raise IntegrityError(msg)
+
+    def _advance_tracking(self, cursor: Any, name: str, after: int, position: int) -> None:
+        table = self.qualifier + self.tracking_table
+        self.execute(
+            cursor,
+            f"UPDATE {table} SET notification_id = ? "
+            "WHERE application_name = ? AND notification_id = ? RETURNING notification_id",
+            [position, name, after],
+        )
+        if cursor.fetchone() is not None:
+            return
+        if after == 0:  # the generation's first batch: no tracking row yet (or a rival's)
+            self.execute(
+                cursor,
+                f"INSERT INTO {table} (application_name, notification_id) VALUES (?, ?)",
+                [name, position],
+            )
+            return
+        msg = f"{name} is no longer at position {after}: another writer got there first"
+        raise IntegrityError(msg)
+
+    @property
+    def _row_lock(self) -> str:
+        return ""
+
+    @property
+    @abstractmethod
+    def tracking_table(self) -> str:
+        """The name of the library's tracking table."""
 
     def _load(
         self, cursor: Any, projection: Projection, generation: int, table: Table, keys: list[Key]
@@ -243,8 +305,10 @@ class SQLiteViewStore(ViewStore, SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=commit) as cursor:
             yield cursor
 
-    def _insert_tracking_in(self, cursor: Any, tracking: Tracking) -> None:
-        self._insert_tracking(cursor, tracking)
+    @property
+    def tracking_table(self) -> str:
+        """The library's tracking table."""
+        return "tracking"
 
 
 class PostgresViewStore(ViewStore, PostgresTrackingRecorder):
@@ -274,11 +338,21 @@ class PostgresViewStore(ViewStore, PostgresTrackingRecorder):
 
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Any]:
-        with self.datastore.transaction(commit=commit) as cursor:
-            yield cursor
+        try:
+            with self.datastore.transaction(commit=commit) as cursor:
+                yield cursor
+        except psycopg.IntegrityError as exc:  # the same outcome as on SQLite
+            raise IntegrityError(str(exc)) from exc
 
-    def _insert_tracking_in(self, cursor: Any, tracking: Tracking) -> None:
-        self._insert_tracking(cursor, tracking)
+    @property
+    def tracking_table(self) -> str:
+        """Our tracking table (the factory's name for it is the application's)."""
+        return str(self.tracking_table_name)
+
+    @property
+    def _row_lock(self) -> str:
+        # Holds off a concurrent switch of generations until this batch is committed.
+        return " FOR SHARE"
 
     @contextmanager
     def exclusive(self, projection: str) -> Iterator[bool]:

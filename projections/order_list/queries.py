@@ -81,9 +81,12 @@ def decode_cursor(cursor: str) -> tuple[int, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, order_id = raw.split(":", 1)
-        return int(at), str(UUID(order_id))
+        moment_us, ident = int(at), str(UUID(order_id))
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise InvalidCursorError("cursor is not valid for this list") from None
+    if not -(2**63) <= moment_us < 2**63:
+        raise InvalidCursorError("cursor is not valid for this list")
+    return moment_us, ident
 
 
 class OrderListQueries:
