@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 from eventsourcing.utils import Environment, EnvType
 
@@ -17,6 +19,9 @@ from betotrace_es.domain.exceptions import ConflictError, NotFoundError, StaleVe
 from betotrace_es.transcodings import register_transcodings
 
 A = TypeVar("A", bound=BetotraceAggregate)
+
+# How old (seconds) reference data read on a hot path may be when another process changed it.
+REFERENCE_MAX_AGE = 1.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,11 @@ class BetotraceBase(Application[UUID]):
         "AGGREGATE_CACHE_FASTFORWARD": "y",
     }
 
+    def __init__(self, env: EnvType | None = None) -> None:
+        super().__init__(env)
+        # When each reference aggregate was last read from the store (see load_reference).
+        self._read_at: LRUCache[UUID, float] = LRUCache(maxsize=10_000)
+
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
         """The library's settings, refusing those that would lose events."""
         environment = super().construct_env(name, env)
@@ -49,15 +59,51 @@ class BetotraceBase(Application[UUID]):
         super().register_transcodings(transcoder)
         register_transcodings(transcoder)
 
-    def load(self, cls: type[A], aggregate_id: UUID, what: str, version: int | None = None) -> A:
-        """The aggregate of type ``cls``; anything else, or nothing, is 'not found'."""
+    def load(
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        what: str,
+        version: int | None = None,
+        *,
+        copy: bool = True,
+    ) -> A:
+        """The aggregate of type ``cls``; anything else, or nothing, is 'not found'.
+
+        ``copy=False`` hands out the cached object itself: only for aggregates the caller
+        reads and never changes (it saves a deep copy on every command's hot path).
+        """
         try:
-            aggregate: object = self.repository.get(aggregate_id, version=version)
+            aggregate: object = self.repository.get(
+                aggregate_id, version=version, deepcopy_from_cache=copy
+            )
         except AggregateNotFoundError:
             raise NotFoundError(f"{what} not found") from None
         if not isinstance(aggregate, cls):
             raise NotFoundError(f"{what} not found")
         return aggregate
+
+    def load_reference(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        """An aggregate a command only reads (company, branch, catalogue, driver), not copied.
+
+        It is asked from the store at most once per ``REFERENCE_MAX_AGE`` seconds: a change
+        made by another process is seen within that time, one made by this process at once.
+        Nothing that depends on it is saved with it, so a change at the same moment could be
+        missed anyway; this bounds how long.
+        """
+        cache = self.repository.cache
+        started = time.monotonic()
+        try:
+            read_at = self._read_at.get(aggregate_id)
+            if cache is not None and started - read_at < REFERENCE_MAX_AGE:
+                cached = cache.get(aggregate_id)
+                if isinstance(cached, cls):
+                    return cached
+        except KeyError:
+            pass
+        found = self.load(cls, aggregate_id, what, copy=False)
+        self._read_at.put(aggregate_id, started)
+        return found
 
     def exists(self, aggregate_id: UUID) -> bool:
         """Whether any event was recorded for this id."""
@@ -69,6 +115,9 @@ class BetotraceBase(Application[UUID]):
         A concurrent writer that got there first makes the whole save fail, with nothing
         written: that is a ``ConflictError`` for the caller.
         """
+        for aggregate in aggregates:
+            if aggregate is not None:  # this process changed it: read it afresh next time
+                self._forget_read(aggregate.id)
         try:
             recordings = self.save(*aggregates, **kwargs)
         except IntegrityError:
@@ -79,6 +128,10 @@ class BetotraceBase(Application[UUID]):
         if position:
             events_recorded.send(self, position=position)
         return position
+
+    def _forget_read(self, aggregate_id: UUID) -> None:
+        with contextlib.suppress(KeyError):
+            self._read_at.get(aggregate_id, evict=True)
 
     @staticmethod
     def check_version(aggregate: BetotraceAggregate, expected_version: int | None) -> None:

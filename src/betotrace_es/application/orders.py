@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
+from eventsourcing.application import LRUCache
 from eventsourcing.utils import EnvType
 
 from betotrace_es.application.base import BetotraceBase, Recorded
@@ -15,11 +17,13 @@ from betotrace_es.domain.base import utc_now
 from betotrace_es.domain.branch import Branch
 from betotrace_es.domain.catalogue import Catalogue, catalogue_id
 from betotrace_es.domain.company import Company
-from betotrace_es.domain.exceptions import NotFoundError, ValidationError
+from betotrace_es.domain.exceptions import DomainError, NotFoundError, ValidationError
 from betotrace_es.domain.order import Order, order_id
 from betotrace_es.domain.order_values import Placement, Site
 from betotrace_es.domain.people import Driver
 from betotrace_es.domain.values import Actor
+
+SAVED_ORDERS = 2000
 
 
 class OrderCommands(BetotraceBase):
@@ -28,14 +32,20 @@ class OrderCommands(BetotraceBase):
     def __init__(self, env: EnvType | None = None) -> None:
         super().__init__(env)
         self.order_numbers = OrderNumberIssuer(self)
+        # The orders this process saved last, as saved: the next command on one of them
+        # starts from here without asking the store (see _change_order).
+        self._saved_orders: LRUCache[UUID, Order] = LRUCache(maxsize=SAVED_ORDERS)
 
     def get_order(self, actor: Actor, order: UUID | str, version: int | None = None) -> Order:
         """The order as a party sees it (by id or number); others get 'not found'."""
         ident = order if isinstance(order, UUID) else order_id(order.strip().upper())
-        found = self.load(Order, ident, "order", version=version)
-        if not actor.is_system and actor.company_id not in (found.customer_id, found.supplier_id):
+        return self._visible(actor, self.load(Order, ident, "order", version=version))
+
+    @staticmethod
+    def _visible(actor: Actor, order: Order) -> Order:
+        if not actor.is_system and actor.company_id not in (order.customer_id, order.supplier_id):
             raise NotFoundError("order not found")
-        return found
+        return order
 
     def request_order(
         self,
@@ -54,9 +64,9 @@ class OrderCommands(BetotraceBase):
         """A customer requests concrete from a branch; the order gets the next number."""
         if actor.company_id is None:
             raise ValidationError.single("company", "an order is requested by a customer company")
-        customer = self.load(Company, actor.company_id, "company")
-        branch = self.load(Branch, branch_id, "branch")
-        catalogue = self.load(Catalogue, catalogue_id(branch.supplier_id), "catalogue")
+        customer = self.load_reference(Company, actor.company_id, "company")
+        branch = self.load_reference(Branch, branch_id, "branch")
+        catalogue = self.load_reference(Catalogue, catalogue_id(branch.supplier_id), "catalogue")
         now = utc_now()
 
         def build(number: str) -> Order:
@@ -77,8 +87,9 @@ class OrderCommands(BetotraceBase):
                 now=now,
             )
 
-        build("BT-0000-000000")  # validate first: a refused request consumes no number
+        # A refused request consumes no number: the issuer keeps it unless the order is saved.
         order, position = self.order_numbers.request(actor, now, build)
+        self._saved_orders.put(order.id, deepcopy(order))
         return Recorded(order, position)
 
     def accept_order(
@@ -174,13 +185,41 @@ class OrderCommands(BetotraceBase):
         expected_version: int | None,
         command: Callable[[Order], object],
     ) -> Recorded[Order]:
-        order = self.get_order(actor, ident)
+        """Decide and record a command, optimistically on the order as this process saved it.
+
+        The saved copy may be stale when another process changed the order since. Then
+        either the save collides with the newer event in the store (the primary key on
+        the order's version) or the decision was refused on stale state; in both cases
+        the command is decided again, once, on the order as the store has it, so every
+        outcome is exactly the one of deciding on the current state.
+        """
+        try:
+            known = self._saved_orders.get(ident, evict=True)  # one command at a time uses it
+        except KeyError:
+            pass
+        else:
+            try:
+                return self._decide(actor, known, expected_version, command)
+            except DomainError:
+                pass
+        return self._decide(actor, self.get_order(actor, ident), expected_version, command)
+
+    def _decide(
+        self,
+        actor: Actor,
+        order: Order,
+        expected_version: int | None,
+        command: Callable[[Order], object],
+    ) -> Recorded[Order]:
+        self._visible(actor, order)
         self.check_version(order, expected_version)
         command(order)
-        return Recorded(order, self.record(order))
+        position = self.record(order)
+        self._saved_orders.put(order.id, deepcopy(order))
+        return Recorded(order, position)
 
     def _driver(self, driver_id: UUID) -> Driver | None:
         try:
-            return self.load(Driver, driver_id, "driver")
+            return self.load_reference(Driver, driver_id, "driver")
         except NotFoundError:
             return None
