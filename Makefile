@@ -28,7 +28,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 run: $(STAMP)
-	$(PY) -m betotrace_es.cli run
+	$(VENV)/bin/betotrace run
 
 bench: $(STAMP)
 	$(PY) scripts/bench_store.py

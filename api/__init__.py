@@ -1,0 +1,92 @@
+"""The Betotrace HTTP API: a thin Flask layer over the application and the read models."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, request
+
+from api.auth import authenticate
+from api.errors import ApiError, register_error_handlers
+from api.http import EXTENSION, PUBLIC
+from api.openapi import OPENAPI_CONFIG, BetotraceApi, docs_blueprint
+from api.services import Services, open_services
+
+JSON_TYPES = ("application/json", "application/merge-patch+json")
+# The API's own documentation answers everyone.
+PUBLIC_ENDPOINTS = frozenset({"api-docs.openapi_json", "docs.page", "docs.asset"})
+
+
+def create_app(
+    config: Mapping[str, Any] | None = None, *, services: Services | None = None
+) -> Flask:
+    """The WSGI application; opens the configured store unless ``services`` are given."""
+    app = Flask(__name__)
+    app.config.from_mapping(OPENAPI_CONFIG)
+    app.config.from_mapping(config or {})
+    app.config.from_prefixed_env("BETOTRACE_FLASK")
+    found = services or open_services()
+    app.config["SECRET_KEY"] = found.settings.secret_key
+    app.config["MAX_CONTENT_LENGTH"] = found.settings.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions[EXTENSION] = found
+    api = BetotraceApi(app)
+    from api.routes import blueprints
+
+    for blueprint in blueprints():
+        api.register_blueprint(blueprint)
+    app.register_blueprint(docs_blueprint())
+    register_error_handlers(app)
+    app.before_request(_guard)
+    return app
+
+
+def _guard() -> None:
+    """Before any /api handler: content type, unknown query parameters, then who is calling."""
+    if not request.path.startswith("/api") or request.endpoint is None:
+        return
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    view = request.url_rule.endpoint if request.url_rule else None
+    handler = _view_function(view)
+    if handler is None:
+        return
+    _check_content_type()
+    _check_query(handler)
+    if getattr(handler, PUBLIC, False) or request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    from flask import g
+
+    from api.http import services
+
+    g.principal = authenticate(services())
+
+
+def _view_function(endpoint: str | None) -> Any:
+    from flask import current_app
+
+    return None if endpoint is None else current_app.view_functions.get(endpoint)
+
+
+def _check_content_type() -> None:
+    if request.method not in ("POST", "PATCH", "PUT"):
+        return
+    if not request.get_data(cache=True):
+        return
+    if request.mimetype not in JSON_TYPES:
+        raise ApiError(415, "send the body as application/json")
+
+
+def _check_query(handler: Any) -> None:
+    if not request.args:
+        return
+    parameters = getattr(handler, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    if any(p.get("in") == "query" for p in parameters):
+        return  # its schema refuses what it does not know
+    unknown = sorted(request.args)
+    raise ApiError(
+        422,
+        "unknown query parameters: " + ", ".join(unknown),
+        errors={name: ["unknown query parameter"] for name in unknown},
+    )

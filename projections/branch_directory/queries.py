@@ -136,6 +136,15 @@ class DirectoryQueries:
             return None
         return self._entries(rows, {})[0]
 
+    def branch_ids_of(self, supplier_id: UUID) -> list[UUID]:
+        """Every branch of one supplier, closed ones too, by name (its settings list)."""
+        rows = self.store.fetch(
+            "SELECT branch_id FROM {q}branch_directory_branches WHERE supplier_id = ? "
+            f"ORDER BY name_key{self._binary}, branch_id{self._binary}",
+            [str(supplier_id)],
+        )
+        return [UUID(r["branch_id"]) for r in rows]
+
     def _entries(
         self, rows: list[dict[str, Any]], distances: dict[str, float]
     ) -> list[DirectoryEntry]:

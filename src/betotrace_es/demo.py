@@ -77,6 +77,21 @@ class Login:
     role: str
 
 
+COMPANIES = (
+    ("Betoncentrale Vlaanderen NV", "betoncentrale"),
+    ("Bouwbedrijf De Smet BV", "desmet"),
+)
+
+
+def demo_logins() -> list[Login]:
+    """Every demo user: an admin, a planner and a viewer on each side."""
+    return [
+        Login(f"{role}@{domain}.example.be", name, role)
+        for name, domain in COMPANIES
+        for role in ("admin", "planner", "viewer")
+    ]
+
+
 def seed_demo(app: Betotrace) -> list[Login] | None:
     """Create the demo data once; returns the logins, or None when it was already there."""
     if app.user_by_email(SUPPLIER_ADMIN) is not None:

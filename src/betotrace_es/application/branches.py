@@ -12,7 +12,7 @@ from betotrace_es.domain.catalogue import Catalogue, catalogue_id
 from betotrace_es.domain.company import Company
 from betotrace_es.domain.concrete import ProductSpec
 from betotrace_es.domain.exceptions import NotFoundError, PermissionDeniedError, ValidationError
-from betotrace_es.domain.values import Actor, Address, CompanyKind, Location
+from betotrace_es.domain.values import Actor, Address, CompanyKind, Location, Permission
 
 
 class BranchCommands(ClaimCommands):
@@ -116,6 +116,72 @@ class BranchCommands(ClaimCommands):
         """Take orders at the branch again."""
         return self._change_branch(actor, branch_id, expected_version, lambda b: b.reopen(actor))
 
+    def change_branch(
+        self,
+        actor: Actor,
+        branch_id: UUID,
+        *,
+        public_name: str | None = None,
+        address: Address | None = None,
+        location: Location | None = None,
+        products: tuple[str, ...] | list[str] | None = None,
+        active: bool | None = None,
+        expected_version: int | None = None,
+    ) -> Recorded[Branch]:
+        """Change whatever differs, all or nothing; unchanged values are left alone."""
+        branch = self._own_branch(actor, branch_id, expected_version)
+        actor.require(Permission.MANAGE_CATALOGUE, "manage branches")
+        old_name = branch.public_name
+        new_name = None if public_name is None else parse_public_name(public_name)
+        if new_name is not None and new_name != old_name:
+            branch.rename(actor, new_name)
+        if address is not None and address != branch.address:
+            branch.change_address(actor, address)
+        if location is not None and location != branch.location:
+            branch.relocate(actor, location)
+        if products is not None:
+            codes = tuple(sorted(set(products)))
+            if codes != tuple(sorted(branch.products)):
+                branch.change_products(actor, products, self.get_catalogue(branch.supplier_id))
+        if active is not None and active != branch.active:
+            (branch.reopen if active else branch.close)(actor)
+        if not branch.pending_events:
+            return Recorded(branch, 0)
+        if branch.public_name == old_name:
+            return Recorded(branch, self.record(branch))
+        claim = self.claim(actor, BRANCH_NAMES, branch.public_name, branch.id, "public_name")
+        released = (
+            self.release(actor, BRANCH_NAMES, old_name, branch.id) if claim is not None else None
+        )
+        name = branch.public_name
+        return Recorded(branch, self.record_claiming("public_name", name, branch, claim, released))
+
+    def update_product(
+        self,
+        actor: Actor,
+        code: str,
+        *,
+        name: str | None = None,
+        spec: ProductSpec | None = None,
+        active: bool | None = None,
+    ) -> Recorded[Catalogue]:
+        """Change a product's name, specification and/or whether it is sold, all or nothing."""
+        actor.require(Permission.MANAGE_CATALOGUE, "manage the product catalogue")
+
+        def command(catalogue: Catalogue) -> None:
+            current = catalogue.products.get(code)
+            if current is None:
+                raise NotFoundError(f"product {code} not found")
+            new = (current.name if name is None else name, current.spec if spec is None else spec)
+            if new != (current.name, current.spec):
+                catalogue.change_product(actor, code, *new)
+            if active is not None and active != current.active:
+                (catalogue.reactivate_product if active else catalogue.deactivate_product)(
+                    actor, code
+                )
+
+        return self._catalogue_change_branch(actor, command, allow_unchanged=True)
+
     def _own_branch(self, actor: Actor, branch_id: UUID, expected_version: int | None) -> Branch:
         branch = self.get_branch(actor, branch_id)
         self.check_version(branch, expected_version)
@@ -159,7 +225,7 @@ class BranchCommands(ClaimCommands):
         return self._catalogue_change_branch(actor, lambda c: c.reactivate_product(actor, code))
 
     def _catalogue_change_branch(
-        self, actor: Actor, command: Callable[[Catalogue], None]
+        self, actor: Actor, command: Callable[[Catalogue], None], *, allow_unchanged: bool = False
     ) -> Recorded[Catalogue]:
         if actor.company_id is None:
             raise ValidationError.single("company", "a catalogue belongs to a supplier")
@@ -170,4 +236,6 @@ class BranchCommands(ClaimCommands):
                 "your company has no product catalogue (it is not a supplier)"
             ) from None
         command(catalogue)
+        if allow_unchanged and not catalogue.pending_events:
+            return Recorded(catalogue, 0)
         return Recorded(catalogue, self.record(catalogue))

@@ -12,10 +12,10 @@ from betotrace_es.application.claims import USER_EMAILS
 from betotrace_es.domain.base import utc_now
 from betotrace_es.domain.branch import Branch
 from betotrace_es.domain.catalogue import Catalogue
-from betotrace_es.domain.company import Company
+from betotrace_es.domain.company import Company, MemberStatus
 from betotrace_es.domain.exceptions import NotFoundError, TransitionRefusedError, ValidationError
 from betotrace_es.domain.people import ContactDetails, ContactPerson, Driver, Profile, User
-from betotrace_es.domain.values import Actor, CompanyKind, Role, email_address
+from betotrace_es.domain.values import Actor, CompanyKind, Permission, Role, email_address
 
 INVITATION_VALIDITY = timedelta(days=7)
 
@@ -148,6 +148,21 @@ class PeopleCommands(BranchCommands):
         company.reactivate_user(actor, user_id)
         return Recorded(company, self.record(company))
 
+    def change_membership(
+        self, actor: Actor, user_id: UUID, *, role: Role | None = None, active: bool | None = None
+    ) -> Recorded[Company]:
+        """An admin changes a colleague's role and/or (de)activates them, all or nothing."""
+        actor.require(Permission.MANAGE_USERS, "change users")
+        company = self._own_company(actor)
+        member = company.member(user_id)
+        if role is not None and role is not member.role:
+            company.change_role(actor, user_id, role)
+        if active is not None and active != (member.status is MemberStatus.ACTIVE):
+            (company.reactivate_user if active else company.deactivate_user)(actor, user_id)
+        if not company.pending_events:
+            return Recorded(company, 0)
+        return Recorded(company, self.record(company))
+
     def update_profile(self, actor: Actor, profile: Profile) -> Recorded[User]:
         """Users edit their own profile."""
         user = self._self(actor)
@@ -199,6 +214,7 @@ class PeopleCommands(BranchCommands):
         default_for_branch_ids: tuple[UUID, ...] | list[UUID] | None = None,
     ) -> Recorded[ContactPerson]:
         """Change details, branches or default roles; a branch it leaves loses it as default."""
+        actor.require(Permission.MANAGE_CATALOGUE, "manage contact persons")
         contact = self._own(ContactPerson, actor, contact_id, "contact person")
         if details is not None and details != contact.details:
             contact.change_details(actor, details)

@@ -1,0 +1,279 @@
+"""Orders: request, list, detail, history, and every command of the state table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from flask import Response, make_response
+
+from api.auth import Principal, current, require_customer
+from api.errors import ApiError, invalid
+from api.http import expected_version, idempotent, min_position, services, with_version
+from api.openapi import ApiBlueprint
+from api.representations import (
+    contact_from_aggregates,
+    history,
+    order_from_aggregate,
+    order_from_view,
+    order_item,
+)
+from api.schemas.orders import (
+    CancelIn,
+    DeliveryIn,
+    DriverAssignmentIn,
+    EmptyIn,
+    HistoryOut,
+    HistoryQuery,
+    MessageIn,
+    OrderListQuery,
+    OrderOut,
+    OrderPageOut,
+    OrderRequestIn,
+    RescheduleIn,
+)
+from betotrace_es.application import Recorded
+from betotrace_es.domain.exceptions import NotFoundError
+from betotrace_es.domain.order import Order
+from betotrace_es.domain.order_values import OrderStatus, Placement, Site
+from betotrace_es.domain.values import Address, Location, Party
+from projections.order_list.queries import InvalidCursorError, OrderFilter
+
+blp = ApiBlueprint("orders", __name__, url_prefix="/api/orders", description="Orders")
+
+COMMAND_ERRORS = (401, 403, 404, 409, 412, 415)
+
+
+def _side(principal: Principal) -> Party:
+    return Party.SUPPLIER if principal.is_supplier else Party.CUSTOMER
+
+
+def _representation(principal: Principal, order_id: UUID) -> tuple[dict[str, Any], int]:
+    """The order from its status view (read-your-writes is the caller's business)."""
+    view = services().read.order_status.status(order_id, principal.company.id)
+    if view is None:
+        raise NotFoundError("order not found")
+    return order_from_view(view, principal.language), view.version
+
+
+def _answer(recorded: Recorded[Order], status: int = 200) -> Response:
+    """A command's answer: the order as it is now, consistent with the command."""
+    principal, found = current(), services()
+    order = recorded.aggregate
+    body: dict[str, Any] | None = None
+    if found.read.wait_until(recorded.position, found.settings.min_position_timeout):
+        view = found.read.order_status.status(order.id, principal.company.id)
+        if view is not None and view.version >= order.version:
+            body = order_from_view(view, principal.language)
+    if body is None:  # the read models lag: answer from the aggregate itself
+        contact = contact_from_aggregates(found.app, order, _side(principal))
+        body = order_from_aggregate(order, principal.language, contact)
+    response = make_response(OrderOut().dump(body), status)
+    return with_version(response, order.version, recorded.position)
+
+
+def _command(run: Callable[[Principal, int | None], Recorded[Order]]) -> Response:
+    principal = current()
+    return _answer(run(principal, expected_version()))
+
+
+@blp.route("", methods=["POST"])
+@idempotent
+@blp.arguments(OrderRequestIn)
+@blp.response(201, OrderOut)
+@blp.problems(401, 403, 404, 409, 415)
+def request_order(body: dict[str, Any]) -> Response:
+    """Request concrete from a branch (customers); send an Idempotency-Key to retry safely."""
+    principal = require_customer()
+    site = body["site"]
+    location = site["location"]
+    recorded = services().app.request_order(
+        principal.actor,
+        branch_id=body["branch_id"],
+        product_code=body["product_code"],
+        quantity_m3=body["quantity_m3"],
+        delivery_at=body["delivery_at"],
+        pour_rate_m3_per_h=body["pour_rate_m3_per_h"],
+        placement=Placement.parse(body["pour_method"], body["element"], body["power_lines_nearby"]),
+        site=Site.parse(
+            name=site["name"],
+            address=Address.parse(**site["address"], field="site.address"),
+            location=None
+            if location is None
+            else Location.parse(location["lat"], location["lon"], "site.location"),
+            access_notes=site["access_notes"],
+            contact_name=site["contact_name"],
+            contact_phone=site["contact_phone"],
+        ),
+        customer_reference=body["customer_reference"],
+        remarks=body["remarks"],
+    )
+    response = _answer(recorded, 201)
+    response.headers["Location"] = f"/api/orders/{recorded.aggregate.id}"
+    return response
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(OrderListQuery, location="query")
+@blp.response(200, OrderPageOut)
+@blp.problems(401)
+def list_orders(query: dict[str, Any]) -> dict[str, Any]:
+    """My company's orders by delivery moment, filtered, a page at a time."""
+    min_position()
+    principal = current()
+    where = OrderFilter(
+        statuses=tuple(OrderStatus(s) for s in query["status"]),
+        action_needed_by_me=query["action_needed"] == "me",
+        branch_id=query["branch_id"],
+        delivery_from=query["from_"],
+        delivery_to=query["to"],
+        text=query["q"],
+    )
+    read = services().read.orders
+    try:
+        page = read.orders(
+            principal.company.id,
+            _side(principal),
+            where,
+            limit=query["limit"],
+            cursor=query["cursor"],
+        )
+    except InvalidCursorError as error:
+        raise invalid("cursor", str(error)) from None
+    return {
+        "items": [order_item(i, principal.language) for i in page.items],
+        "next_cursor": page.next_cursor,
+        "counts": read.counts(principal.company.id),
+    }
+
+
+@blp.route("/<uuid:order_id>", methods=["GET"])
+@blp.response(200, OrderOut)
+@blp.problems(401, 404)
+def get_order(order_id: UUID) -> Response:
+    """One of my orders, with the other party's contact details; X-Min-Position honoured."""
+    min_position()
+    body, version = _representation(current(), order_id)
+    return with_version(make_response(OrderOut().dump(body)), version)
+
+
+@blp.route("/<uuid:order_id>/history", methods=["GET"])
+@blp.arguments(HistoryQuery, location="query")
+@blp.response(200, HistoryOut)
+@blp.problems(401, 404)
+def order_history(query: dict[str, Any], order_id: UUID) -> dict[str, Any]:
+    """The audit: every event of the order; with at_version or at, its state as it was then."""
+    principal = current()
+    found = services().app.order_history(
+        principal.actor, order_id, at_version=query["at_version"], at=query["at"]
+    )
+    return history(found, principal.language)
+
+
+@blp.route("/<uuid:order_id>/accept", methods=["POST"])
+@idempotent
+@blp.arguments(EmptyIn(), required=False)
+@blp.response(200, OrderOut)
+@blp.problems(*COMMAND_ERRORS)
+def accept(_body: dict[str, Any], order_id: UUID) -> Response:
+    """Accept a requested order (supplier)."""
+    return _command(lambda p, v: services().app.accept_order(p.actor, order_id, expected_version=v))
+
+
+@blp.route("/<uuid:order_id>/reschedule", methods=["POST"])
+@idempotent
+@blp.arguments(RescheduleIn)
+@blp.response(200, OrderOut)
+@blp.problems(*COMMAND_ERRORS)
+def reschedule(body: dict[str, Any], order_id: UUID) -> Response:
+    """Propose, or counter-propose, a new delivery moment (either party)."""
+    return _command(
+        lambda p, v: services().app.propose_reschedule(
+            p.actor, order_id, body["delivery_at"], body["message"], expected_version=v
+        ),
+    )
+
+
+@blp.route("/<uuid:order_id>/reschedule/accept", methods=["POST"])
+@idempotent
+@blp.arguments(MessageIn(), required=False)
+@blp.response(200, OrderOut)
+@blp.problems(*COMMAND_ERRORS)
+def accept_proposal(_body: dict[str, Any], order_id: UUID) -> Response:
+    """Accept the pending proposal (the party that did not propose)."""
+    return _command(
+        lambda p, v: services().app.accept_proposal(p.actor, order_id, expected_version=v),
+    )
+
+
+@blp.route("/<uuid:order_id>/reschedule/decline", methods=["POST"])
+@idempotent
+@blp.arguments(MessageIn(), required=False)
+@blp.response(200, OrderOut)
+@blp.problems(*COMMAND_ERRORS)
+def decline_proposal(body: dict[str, Any], order_id: UUID) -> Response:
+    """Decline the pending proposal, optionally saying why (the party that did not propose)."""
+    return _command(
+        lambda p, v: services().app.decline_proposal(
+            p.actor, order_id, body.get("message", ""), expected_version=v
+        ),
+    )
+
+
+@blp.route("/<uuid:order_id>/deliveries", methods=["POST"])
+@idempotent
+@blp.arguments(DeliveryIn)
+@blp.response(200, OrderOut)
+@blp.problems(*COMMAND_ERRORS)
+def plan_delivery(body: dict[str, Any], order_id: UUID) -> Response:
+    """Plan a truck load of a planned order, optionally with its driver (supplier)."""
+    return _command(
+        lambda p, v: services().app.plan_delivery(
+            p.actor,
+            order_id,
+            body["volume_m3"],
+            body["planned_at"],
+            body["driver_id"],
+            expected_version=v,
+        ),
+    )
+
+
+@blp.route("/<uuid:order_id>/deliveries/<int:number>", methods=["PATCH"])
+@blp.arguments(DriverAssignmentIn)
+@blp.response(200, OrderOut)
+@blp.problems(*COMMAND_ERRORS)
+def assign_driver(body: dict[str, Any], order_id: UUID, number: int) -> Response:
+    """Assign a driver to a truck load (supplier)."""
+    if number > 10_000:
+        raise ApiError(404, f"order has no delivery {number}")
+    return _command(
+        lambda p, v: services().app.assign_driver(
+            p.actor, order_id, number, body["driver_id"], expected_version=v
+        ),
+    )
+
+
+@blp.route("/<uuid:order_id>/finish", methods=["POST"])
+@idempotent
+@blp.arguments(EmptyIn(), required=False)
+@blp.response(200, OrderOut)
+@blp.problems(*COMMAND_ERRORS)
+def finish(_body: dict[str, Any], order_id: UUID) -> Response:
+    """Mark a planned order as finished (supplier, or the customer when the supplier forgot)."""
+    return _command(lambda p, v: services().app.finish_order(p.actor, order_id, expected_version=v))
+
+
+@blp.route("/<uuid:order_id>/cancel", methods=["POST"])
+@idempotent
+@blp.arguments(CancelIn)
+@blp.response(200, OrderOut)
+@blp.problems(*COMMAND_ERRORS)
+def cancel(body: dict[str, Any], order_id: UUID) -> Response:
+    """Cancel an open order, saying why (either party)."""
+    return _command(
+        lambda p, v: services().app.cancel_order(
+            p.actor, order_id, body["message"], expected_version=v
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Marshmallow schemas: what requests may carry and what responses hold (→ OpenAPI)."""

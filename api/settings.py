@@ -1,0 +1,85 @@
+"""The API's settings: environment variables with safe defaults (README "Configuration")."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from betotrace_es.config import var_dir
+
+SECRET_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        msg = f"{name} must be a number, not {raw!r}"
+        raise ValueError(msg) from None
+    if value <= 0:
+        msg = f"{name} must be greater than 0"
+        raise ValueError(msg)
+    return value
+
+
+def secret_key(env: Mapping[str, str]) -> str:
+    """``BETOTRACE_SECRET_KEY``, else one generated once and kept in ``var/secret_key``."""
+    given = env.get("BETOTRACE_SECRET_KEY", "").strip()
+    if given:
+        return given
+    path = var_dir(env) / SECRET_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+    return Path(path).read_text().strip()
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """Everything the HTTP layer can be told."""
+
+    secret_key: str
+    base_url: str = "http://127.0.0.1:8000"
+    token_hours: float = 12.0
+    max_body_bytes: int = 256 * 1024
+    login_window_seconds: float = 900.0
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    min_position_timeout: float = 5.0
+    embedded_projections: bool = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiSettings:
+        """Read the ``BETOTRACE_*`` variables."""
+        env = os.environ if environ is None else environ
+        mode = env.get("BETOTRACE_PROJECTIONS", "embedded").strip().lower()
+        if mode not in ("embedded", "external"):
+            msg = "BETOTRACE_PROJECTIONS must be 'embedded' or 'external'"
+            raise ValueError(msg)
+        return cls(
+            secret_key=secret_key(env),
+            base_url=env.get("BETOTRACE_BASE_URL", cls.base_url).rstrip("/"),
+            token_hours=_number(env, "BETOTRACE_TOKEN_HOURS", cls.token_hours),
+            max_body_bytes=int(_number(env, "BETOTRACE_MAX_BODY_BYTES", cls.max_body_bytes)),
+            login_window_seconds=_number(
+                env, "BETOTRACE_LOGIN_WINDOW_SECONDS", cls.login_window_seconds
+            ),
+            login_failures_per_account=int(
+                _number(env, "BETOTRACE_LOGIN_FAILURES_PER_ACCOUNT", cls.login_failures_per_account)
+            ),
+            login_failures_per_address=int(
+                _number(env, "BETOTRACE_LOGIN_FAILURES_PER_ADDRESS", cls.login_failures_per_address)
+            ),
+            min_position_timeout=_number(
+                env, "BETOTRACE_MIN_POSITION_TIMEOUT", cls.min_position_timeout
+            ),
+            embedded_projections=mode == "embedded",
+        )
