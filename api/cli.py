@@ -48,7 +48,7 @@ def main() -> None:
 @click.option("--admin-email", required=True)
 @click.option("--admin-password", required=True)
 @click.option("--admin-first-name", default="Admin", show_default=True)
-@click.option("--admin-last-name", default="", show_default=True)
+@click.option("--admin-last-name", default=None, help="default: the company's name")
 def create_company(
     kind: str,
     legal_name: str,
@@ -56,7 +56,7 @@ def create_company(
     admin_email: str,
     admin_password: str,
     admin_first_name: str,
-    admin_last_name: str,
+    admin_last_name: str | None,
 ) -> None:
     """Register a company with its first admin; prints the ids."""
     from betotrace_es.domain.exceptions import DomainError
@@ -69,7 +69,9 @@ def create_company(
             legal_name=legal_name,
             vat_number=vat,
             admin_email=admin_email,
-            admin_profile=Profile.parse(first_name=admin_first_name, last_name=admin_last_name),
+            admin_profile=Profile.parse(
+                first_name=admin_first_name, last_name=admin_last_name or legal_name
+            ),
             admin_password_hash=hash_password(admin_password, "admin_password"),
         ).aggregate
     except DomainError as error:
