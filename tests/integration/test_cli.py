@@ -52,7 +52,8 @@ def test_create_company_registers_it_with_its_admin_and_prints_the_ids(tmp_path:
         company = app.get_company(UUID(ids["company_id"]))
         admin = app.user_by_email("baas@oost.example.be")
         assert company.legal_name == "Beton Oost NV"
-        assert admin is not None and admin.id == UUID(ids["admin_user_id"])
+        assert admin is not None
+        assert admin.id == UUID(ids["admin_user_id"])
         assert verify_password(admin.password_hash, "een-lang-wachtwoord")
     finally:
         app.close()
@@ -90,7 +91,8 @@ def test_demo_data_loads_once_and_always_prints_the_logins(tmp_path: Path) -> No
     app = store(tmp_path)
     try:
         user = app.user_by_email(demo_logins()[0].email)
-        assert user is not None and verify_password(user.password_hash, DEMO_PASSWORD)
+        assert user is not None
+        assert verify_password(user.password_hash, DEMO_PASSWORD)
         assert (app.recorder.max_notification_id() or 0) > 0
     finally:
         app.close()
