@@ -19,7 +19,7 @@ import psycopg
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteTrackingRecorder
+from eventsourcing.sqlite import SQLiteCursor, SQLiteTrackingRecorder, SQLiteTransaction
 
 from projections.framework.projection import Key, Projection, ProjectionFailedError, Row, Rows
 from projections.framework.tables import Table
@@ -105,24 +105,29 @@ class ViewStore:
     def active_generation(self, projection: Projection) -> int:
         """The generation readers see; the first one is created (once) on first use."""
         for _ in range(5):
-            found = self.find_active(projection.name)
-            if found is not None:
-                return found
-            try:
-                return self.start_generation(projection, active=True)
+            seen = self.generations(projection.name)
+            found = [g for g, s in seen.items() if s == ACTIVE]
+            if found:
+                return found[0]
+            try:  # the number decided on what was seen: a racing creator makes this one fail
+                return self.start_generation(
+                    projection, active=True, number=max(seen, default=0) + 1
+                )
             except IntegrityError:  # another process created it at the same moment
                 continue
         msg = f"could not find or create the active generation of {projection.name}"
         raise IntegrityError(msg)
 
-    def start_generation(self, projection: Projection, *, active: bool = False) -> int:
+    def start_generation(
+        self, projection: Projection, *, active: bool = False, number: int | None = None
+    ) -> int:
         """Create the (empty) tables of a new generation, building (or at once active).
 
-        The generation's number is its primary key: two processes creating the same one
-        at the same moment make one of them fail with IntegrityError, and nothing of its
-        attempt stays behind.
+        The generation's number (``number``, else the next one) is its primary key: two
+        processes creating the same one at the same moment make one of them fail with
+        IntegrityError, and nothing of its attempt stays behind.
         """
-        generation = max(self.generations(projection.name), default=0) + 1
+        generation = number or max(self.generations(projection.name), default=0) + 1
         with self._transaction(commit=True) as cursor:
             self.execute(
                 cursor,
@@ -302,13 +307,33 @@ class SQLiteViewStore(ViewStore, SQLiteTrackingRecorder):
 
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Any]:
-        with self.datastore.transaction(commit=commit) as cursor:
+        with (
+            self.datastore.get_connection(commit=commit) as connection,
+            _SQLiteWriteFirstTransaction(connection, commit=commit) as cursor,
+            cursor,
+        ):
             yield cursor
 
     @property
     def tracking_table(self) -> str:
         """The library's tracking table."""
         return "tracking"
+
+
+class _SQLiteWriteFirstTransaction(SQLiteTransaction):
+    """A writing transaction that takes SQLite's write lock when it begins.
+
+    The library begins every transaction deferred. A deferred transaction that reads
+    before it writes (a batch checks its generation's status, then writes) fails at once
+    with "database is locked" if another connection committed in between: SQLite cannot
+    upgrade a stale read snapshot, and the busy timeout does not apply. ``BEGIN IMMEDIATE``
+    waits for the lock (up to the busy timeout) and then reads the current state.
+    """
+
+    def __enter__(self) -> SQLiteCursor:
+        cursor = self.connection.cursor()
+        cursor.execute("BEGIN IMMEDIATE" if self.commit else "BEGIN")
+        return cursor
 
 
 class PostgresViewStore(ViewStore, PostgresTrackingRecorder):
