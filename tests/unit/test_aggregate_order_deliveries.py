@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import TypeVar
 from uuid import UUID, uuid4
 
 import pytest
 
 from betotrace_es.domain.exceptions import (
-    DomainError,
     PermissionDeniedError,
     TransitionRefusedError,
     ValidationError,
@@ -19,35 +16,7 @@ from betotrace_es.domain.exceptions import (
 from betotrace_es.domain.order import Order
 from betotrace_es.domain.order_values import Delivery
 from tests.builders import World, in_days
-
-E = TypeVar("E")
-
-
-def single_event(order: Order, cls: type[E]) -> E:
-    """The one event the last command recorded, collected so the next command starts clean."""
-    events = order.collect_events()
-    assert len(events) == 1
-    assert isinstance(events[0], cls)
-    return events[0]
-
-
-def refused_without_event(
-    order: Order, error: type[DomainError], command: Callable[[], object]
-) -> DomainError:
-    """The command raises ``error`` and leaves the deliveries as they were."""
-    version, deliveries = order.version, list(order.deliveries)
-    with pytest.raises(error) as refused:
-        command()
-    assert order.pending_events == []
-    assert (order.version, order.deliveries) == (version, deliveries)
-    return refused.value
-
-
-def planned(world: World) -> Order:
-    order = world.request()
-    order.accept(world.supplier)
-    order.collect_events()
-    return order
+from tests.unit.order_steps import planned, refused_without_event, single_event
 
 
 def with_a_load(world: World) -> Order:

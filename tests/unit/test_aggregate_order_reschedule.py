@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
 from uuid import uuid4
 
 import pytest
 
 from betotrace_es.domain.exceptions import (
-    DomainError,
     PermissionDeniedError,
     TransitionRefusedError,
     ValidationError,
@@ -19,41 +16,7 @@ from betotrace_es.domain.order import Order
 from betotrace_es.domain.order_values import OrderStatus, Proposal
 from betotrace_es.domain.values import Actor, Party, Role
 from tests.builders import World, in_days
-
-E = TypeVar("E")
-
-
-def single_event(order: Order, cls: type[E]) -> E:
-    """The one event the last command recorded, collected so the next command starts clean."""
-    events = order.collect_events()
-    assert len(events) == 1
-    assert isinstance(events[0], cls)
-    return events[0]
-
-
-def refused_without_event(
-    order: Order, error: type[DomainError], command: Callable[[], object]
-) -> DomainError:
-    """The command raises ``error`` and leaves the order exactly as it was."""
-    version, pending, moment = order.version, order.pending_proposal, order.delivery_at
-    with pytest.raises(error) as refused:
-        command()
-    assert order.pending_events == []
-    assert (order.version, order.pending_proposal, order.delivery_at) == (version, pending, moment)
-    return refused.value
-
-
-def planned(world: World) -> Order:
-    order = world.request()
-    order.accept(world.supplier)
-    order.collect_events()
-    return order
-
-
-def proposed(order: Order, world: World, by: str, moment: datetime) -> Order:
-    order.propose_reschedule(world.actors[by], moment, "later please")
-    order.collect_events()
-    return order
+from tests.unit.order_steps import planned, proposed, refused_without_event, single_event
 
 
 def test_supplier_proposes_a_new_moment_on_a_requested_order(memory_world: World) -> None:
