@@ -303,6 +303,13 @@ class SQLiteViewStore(ViewStore, SQLiteTrackingRecorder):
     @contextmanager
     def _transaction(self, *, commit: bool) -> Iterator[Any]:
         with self.datastore.transaction(commit=commit) as cursor:
+            if commit:
+                # The library begins a deferred transaction. One that reads first (a batch
+                # checks its generation's status) and writes after another connection has
+                # committed fails at once with "database is locked", without waiting for
+                # the lock: take the write lock before the first statement instead.
+                cursor.execute("ROLLBACK")
+                cursor.execute("BEGIN IMMEDIATE")
             yield cursor
 
     @property
