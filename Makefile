@@ -4,7 +4,7 @@ PY = $(VENV)/bin/python
 PYTEST_ARGS ?=
 STAMP = $(VENV)/.installed
 
-.PHONY: install test lint format run bench pg clean
+.PHONY: install test lint format run bench bench-projections pg clean
 
 install: $(STAMP)
 
@@ -32,6 +32,10 @@ run: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) scripts/bench_store.py
+
+# Order-list rebuild and list latency at 10k and 1M orders (PostgreSQL; ~20-25 min on 2 cores).
+bench-projections: $(STAMP)
+	$(PY) scripts/bench_projections.py
 
 # A throwaway PostgreSQL cluster for manual use: prints `export POSTGRES_...` lines, Ctrl-C stops it.
 pg: $(STAMP)

@@ -56,11 +56,12 @@ def rebuild(
         head = source.head()
         page = source.read(position, batch_size, projection.topics, head)
         done = page.read_up_to >= head
+        batch = page.events_for(projection.reads)
         if page.read_up_to > position:
             store.write_batch(
                 projection,
                 generation,
-                page.events,
+                batch,
                 page.read_up_to,
                 after=position,
                 expect=BUILDING,
@@ -69,7 +70,7 @@ def rebuild(
             )
         elif done:
             store.activate(projection, generation)
-        events += len(page.events)
+        events += len(batch)
         position = page.read_up_to
         if progress is not None:
             progress(position, head)

@@ -59,7 +59,7 @@ class ProjectionRunner:
                 self.store.write_batch(
                     projection,
                     generation,
-                    page.events,
+                    page.events_for(projection.reads),
                     page.read_up_to,
                     after=position,
                     ids=page.last_ids,

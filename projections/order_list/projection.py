@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from betotrace_es.domain.branch import Branch
@@ -60,6 +61,20 @@ COMPANIES = Table(
 )
 
 ACTION = "action"
+# The event attributes the handlers read (the read side decodes only these).
+_WHEN = ("timestamp",)
+_REQUESTED = (
+    *_WHEN,
+    "number",
+    "customer_id",
+    "supplier_id",
+    "branch_id",
+    "product",
+    "quantity_m3",
+    "delivery_at",
+    "site",
+    "customer_reference",
+)
 
 
 def _buckets(row: Row) -> list[tuple[str, str]]:
@@ -78,24 +93,14 @@ class OrderListProjection(Projection):
     tables = (ORDERS, COUNTS, BRANCHES, COMPANIES)
 
     def prefetch(self, rows: Rows, events: Any) -> None:
-        """Load every order a batch touches, and their counters, in two queries."""
-        orders = {(str(e.originator_id),) for e in events if isinstance(e, Order.Event)}
-        rows.prefetch("orders", orders)
-        companies = set()
-        for key in orders:
-            row = rows.get("orders", *key)
-            if row is not None:
-                companies |= {row["customer_id"], row["supplier_id"]}
-        for e in events:
-            if isinstance(e, Order.Requested):
-                companies |= {str(e.customer_id), str(e.supplier_id)}
+        """Load every order a batch touches in one query (counters: when the batch is written)."""
         rows.prefetch(
-            "counts", [(c, b) for c in companies for b in (*(s.value for s in OrderStatus), ACTION)]
+            "orders", {(str(e.originator_id),) for e in events if isinstance(e, Order.Event)}
         )
 
     # -- orders -------------------------------------------------------------------------------
 
-    @handles(Order.Requested)
+    @handles(Order.Requested, reads=_REQUESTED)
     def order_requested(self, rows: Rows, event: Order.Requested) -> None:
         """A new row, counted as requested and as waiting for the supplier."""
         site = event.site
@@ -125,12 +130,12 @@ class OrderListProjection(Projection):
         rows.put("orders", row)
         self._count(rows, row, +1)
 
-    @handles(Order.Accepted)
+    @handles(Order.Accepted, reads=_WHEN)
     def order_accepted(self, rows: Rows, event: Order.Accepted) -> None:
         """Planned, nothing pending."""
         self._change(rows, event, status=OrderStatus.PLANNED.value)
 
-    @handles(Order.DeliveryRescheduleProposed)
+    @handles(Order.DeliveryRescheduleProposed, reads=(*_WHEN, "delivery_at", "proposed_by"))
     def delivery_reschedule_proposed(
         self, rows: Rows, event: Order.DeliveryRescheduleProposed
     ) -> None:
@@ -142,7 +147,7 @@ class OrderListProjection(Projection):
             pending_proposed_by=event.proposed_by.value,
         )
 
-    @handles(Order.DeliveryRescheduleAccepted)
+    @handles(Order.DeliveryRescheduleAccepted, reads=(*_WHEN, "delivery_at"))
     def delivery_reschedule_accepted(
         self, rows: Rows, event: Order.DeliveryRescheduleAccepted
     ) -> None:
@@ -156,24 +161,24 @@ class OrderListProjection(Projection):
             pending_proposed_by=None,
         )
 
-    @handles(Order.DeliveryRescheduleDeclined)
+    @handles(Order.DeliveryRescheduleDeclined, reads=_WHEN)
     def delivery_reschedule_declined(
         self, rows: Rows, event: Order.DeliveryRescheduleDeclined
     ) -> None:
         """The proposal is gone; the moment stays."""
         self._change(rows, event, pending_delivery_at=None, pending_proposed_by=None)
 
-    @handles(Order.DeliveryPlanned, Order.DriverAssigned)
+    @handles(Order.DeliveryPlanned, Order.DriverAssigned, reads=_WHEN)
     def delivery_planned(self, rows: Rows, event: Order.Event) -> None:
         """Only the last change moves."""
         self._change(rows, event)
 
-    @handles(Order.Finished)
+    @handles(Order.Finished, reads=_WHEN)
     def order_finished(self, rows: Rows, event: Order.Finished) -> None:
         """Final: finished."""
         self._change(rows, event, status=OrderStatus.FINISHED.value)
 
-    @handles(Order.Cancelled)
+    @handles(Order.Cancelled, reads=_WHEN)
     def order_cancelled(self, rows: Rows, event: Order.Cancelled) -> None:
         """Final: cancelled, nothing pending."""
         self._change(
@@ -196,23 +201,18 @@ class OrderListProjection(Projection):
             "version": event.originator_version,
         }
         new["action_needed_by"] = _action_needed_by(new["status"], new["pending_proposed_by"])
-        self._count(rows, old, -1)
-        self._count(rows, new, +1)
+        if new["status"] != old["status"] or new["action_needed_by"] != old["action_needed_by"]:
+            self._count(rows, old, -1)
+            self._count(rows, new, +1)
         rows.put("orders", new)
 
     def _count(self, rows: Rows, row: Row, delta: int) -> None:
         for company_id, bucket in _buckets(row):
-            counter = rows.get("counts", company_id, bucket) or {
-                "company_id": company_id,
-                "bucket": bucket,
-                "n": 0,
-            }
-            counter["n"] += delta
-            rows.put("counts", counter)
+            rows.add("counts", {"company_id": company_id, "bucket": bucket, "n": 0}, "n", delta)
 
     # -- names shown and searched in the list ---------------------------------------------------
 
-    @handles(Branch.Registered, Branch.Renamed)
+    @handles(Branch.Registered, Branch.Renamed, reads=("public_name",))
     def branch_named(self, rows: Rows, event: Branch.Registered | Branch.Renamed) -> None:
         """The branch's public name."""
         rows.put(
@@ -224,7 +224,7 @@ class OrderListProjection(Projection):
             },
         )
 
-    @handles(Company.Registered, Company.DetailsChanged)
+    @handles(Company.Registered, Company.DetailsChanged, reads=("legal_name",))
     def company_named(self, rows: Rows, event: Company.Registered | Company.DetailsChanged) -> None:
         """The company's legal name."""
         rows.put(
@@ -237,6 +237,7 @@ class OrderListProjection(Projection):
         )
 
 
+@lru_cache(maxsize=64)
 def _action_needed_by(status: str, pending_proposed_by: str | None) -> str | None:
     """The domain's state table, applied to stored values."""
     pending = None
