@@ -59,6 +59,7 @@ class Rows:
         self._load = load
         self._rows: dict[str, dict[Key, Row | None]] = {t.name: {} for t in tables}
         self._dirty: dict[str, set[Key]] = {t.name: set() for t in tables}
+        self.emitted: list[tuple[Table, Row]] = []
 
     def key_of(self, table: str, row: Row) -> Key:
         """The primary key of ``row`` in ``table``."""
@@ -97,6 +98,10 @@ class Rows:
         self._rows[table][key] = None
         self._dirty[table].add(key)
 
+    def emit(self, table: Table, row: Row) -> None:
+        """Insert a row into a durable table (outside generations; kept if it exists already)."""
+        self.emitted.append((table, dict(row)))
+
     def changes(self) -> Iterable[tuple[Table, list[Row], list[Key]]]:
         """Per table: the rows to upsert and the keys to delete."""
         for name, keys in self._dirty.items():
@@ -112,6 +117,9 @@ class Projection:
 
     name: ClassVar[str]
     tables: ClassVar[tuple[Table, ...]]
+    # Tables that outlive generations (an outbox): created once, rows only ever inserted by
+    # ``Rows.emit`` with ON CONFLICT DO NOTHING, so a rebuild re-emitting a row changes nothing.
+    durable_tables: ClassVar[tuple[Table, ...]] = ()
     _handlers: ClassVar[dict[type[Any], str]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
