@@ -122,12 +122,12 @@ class Renderer:
         mail["From"] = self.sender
         mail["To"] = formataddr((name, message.recipient)) if name else message.recipient
         mail["Message-ID"] = message_id_header(message.message_id)
-        mail["Date"] = formatdate(localtime=False)
-        mail["Content-Language"] = language
+        mail["Date"] = formatdate(usegmt=True)
         mail.set_content("\n".join(plain) + "\n")
         mail.add_alternative(
             _html(greeting, intro, lines, action, link, closing, language), subtype="html"
         )
+        mail["Content-Language"] = language  # after the content: set_content drops Content-*
         return mail
 
     def _lines(self, message: Outgoing, language: str) -> list[str]:
