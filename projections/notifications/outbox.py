@@ -17,7 +17,7 @@ from projections.framework.store import ViewStore
 from projections.framework.values import moment
 from projections.notifications.tables import OUTBOX, READS
 
-PENDING, SENT, DEAD = "pending", "sent", "dead"
+PENDING, SENT, DEAD, SKIPPED = "pending", "sent", "dead", "skipped"
 _T = "{q}" + OUTBOX.name
 
 
@@ -80,6 +80,14 @@ class OutboxStore:
                 f"UPDATE {_T} SET status = ?, attempts = attempts + 1, last_error = ?, "
                 "next_attempt_at = ? WHERE message_id = ? AND status = ?",
                 [DEAD if dead else PENDING, error[:1000], retry_at_us, message_id, PENDING],
+            )
+
+    def mark_skipped(self, message_id: str, reason: str) -> None:
+        """Not sent on purpose (news too old to send when first tried)."""
+        with self.store.writing() as run:
+            run(
+                f"UPDATE {_T} SET status = ?, last_error = ? WHERE message_id = ? AND status = ?",
+                [SKIPPED, reason, message_id, PENDING],
             )
 
     def messages(self, status: str | None = None, limit: int = 100) -> list[OutboxMessage]:

@@ -62,7 +62,7 @@ OUTBOX = Table(
         *_text("message_id", "kind", "recipient", "recipient_name", "language"),
         ("params", "json"),
         ("created_at", "int"),
-        ("status", "text"),  # pending → sent, or dead after the bounded attempts
+        ("status", "text"),  # pending → sent; dead after the bounded attempts; skipped if too old
         ("attempts", "int"),
         ("next_attempt_at", "int"),  # microseconds since the epoch; a claim pushes it forward
         ("last_error", "text"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from betotrace_es.application import Betotrace
 from projections.framework.rebuild import rebuild
-from projections.notifications.outbox import DEAD, PENDING, SENT, OutboxStore
+from projections.notifications.outbox import DEAD, PENDING, SENT, SKIPPED, OutboxStore
 from projections.notifications.projection import NotificationProjection
 from tests.builders import World
 from tests.notify_support import (
@@ -89,6 +90,9 @@ class CrashAfterSend:
     def mark_failed(self, *args: Any, **kwargs: Any) -> None:
         self.outbox.mark_failed(*args, **kwargs)
 
+    def mark_skipped(self, *args: Any, **kwargs: Any) -> None:
+        self.outbox.mark_skipped(*args, **kwargs)
+
 
 def test_a_sender_crash_loses_no_mail_and_a_resend_carries_the_same_message_id(
     quiet: World, mailing: Mailing, smtp: SmtpServer
@@ -160,3 +164,57 @@ def test_a_rebuild_of_the_notifications_sends_nothing_again_and_keeps_read_marks
     assert [i.notification_id for i in after.items] == [i.notification_id for i in before.items]
     assert after.items[0].read
     assert after.unread_count == 0
+
+
+def test_two_senders_at_once_send_every_mail_exactly_once(
+    quiet: World, mailing: Mailing, smtp: SmtpServer
+) -> None:
+    for _ in range(6):
+        quiet.request()
+    assert mailing.read.runner is not None
+    mailing.read.runner.catch_up()
+    senders = [mailing.sender(), mailing.sender()]
+    counts: list[int] = []
+    threads = [
+        threading.Thread(target=lambda s=s: counts.append(s.send_all_due())) for s in senders
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    received = ids_by_recipient(smtp)
+    assert sum(counts) == 18  # 6 requests × (admin, planner, default contact)
+    assert len(received) == 18
+    assert len({message_id for _, message_id in received}) == 18
+
+
+def test_a_missed_signal_only_delays_the_mail_until_the_next_poll(
+    quiet: World, mailing: Mailing, smtp: SmtpServer
+) -> None:
+    sender = mailing.sender(poll_seconds=0.1)  # connected to no signal at all
+    sender.start()
+    try:
+        quiet.request()
+        assert mailing.read.runner is not None
+        mailing.read.runner.catch_up()
+        deadline = time.monotonic() + 10
+        while len(smtp.inbox.received) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        sender.stop()
+    assert len(smtp.inbox.take()) == 3
+
+
+def test_mail_about_events_older_than_the_maximum_age_is_skipped_not_sent(
+    quiet: World, mailing: Mailing, smtp: SmtpServer
+) -> None:
+    quiet.request()
+    time.sleep(0.05)
+    sender = mailing.sender(max_age_hours=0.01 / 3600)  # 10 ms
+
+    assert mailing.deliver(sender) == 0
+
+    assert smtp.inbox.take() == []
+    assert len(mailing.outbox.messages(SKIPPED)) == 3
+    assert mailing.outbox.messages(PENDING) == []

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from betotrace_es.mail.render import Outgoing, Renderer
@@ -20,6 +21,7 @@ from betotrace_es.mail.transport import TemporaryFailureError, Transport
 
 log = logging.getLogger(__name__)
 _US = 1_000_000
+SENT, SKIPPED, FAILED = "sent", "skipped", "failed"
 
 
 class Claimed(Outgoing, Protocol):
@@ -27,6 +29,8 @@ class Claimed(Outgoing, Protocol):
 
     @property
     def attempts(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
 
 
 class Outbox(Protocol):
@@ -35,6 +39,11 @@ class Outbox(Protocol):
     def claim(self, now_us: int, lease_us: int, limit: int = 20) -> list[Any]: ...
     def mark_sent(self, message_id: str, now_us: int) -> None: ...
     def mark_failed(self, message_id: str, error: str, retry_at_us: int, *, dead: bool) -> None: ...
+    def mark_skipped(self, message_id: str, reason: str) -> None: ...
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
 
 
 def now_us() -> int:
@@ -66,27 +75,40 @@ class MailSender:
 
     def send_due(self, limit: int = 20) -> int:
         """Deliver the messages due now (one claim); returns how many were sent."""
-        lease = int(self.settings.lease_seconds * _US)
-        sent = 0
-        for message in self.outbox.claim(now_us(), lease, limit):
-            sent += self._deliver(message)
-        return sent
+        return self._send_batch(limit)[0]
 
     def send_all_due(self) -> int:
-        """Deliver until a claim sends nothing more; returns how many were sent."""
-        total = 0
-        while (sent := self.send_due()) > 0:
-            total += sent
-        return total
+        """Deliver until a claim brings no progress; returns how many were sent.
 
-    def _deliver(self, message: Claimed) -> int:
+        A claim whose messages all failed ends the round: they wait for their back-off.
+        """
+        total = 0
+        while True:
+            sent, skipped = self._send_batch(20)
+            total += sent
+            if sent + skipped == 0:
+                return total
+
+    def _send_batch(self, limit: int) -> tuple[int, int]:
+        lease = int(self.settings.lease_seconds * _US)
+        outcomes = [self._deliver(m) for m in self.outbox.claim(now_us(), lease, limit)]
+        return outcomes.count(SENT), outcomes.count(SKIPPED)
+
+    def _deliver(self, message: Claimed) -> str:
+        too_old = now_us() - int(self.settings.max_age_hours * 3600 * _US)
+        if message.attempts == 0 and _micros(message.created_at) < too_old:
+            log.warning(
+                "mail %s to %s is too old to send: skipped", message.message_id, message.recipient
+            )
+            self.outbox.mark_skipped(message.message_id, "older than BETOTRACE_MAIL_MAX_AGE_HOURS")
+            return SKIPPED
         try:
             self.transport.send(self.renderer.render(message))
         except TemporaryFailureError as failure:
             self._failed(message, str(failure))
-            return 0
+            return FAILED
         self.outbox.mark_sent(message.message_id, now_us())
-        return 1
+        return SENT
 
     def _failed(self, message: Claimed, error: str) -> None:
         attempts = message.attempts + 1

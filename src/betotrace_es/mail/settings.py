@@ -39,6 +39,7 @@ class MailSettings:
     sender: str
     mail_dir: Path
     max_attempts: int = 8
+    max_age_hours: float = 72.0  # never-tried mail about older events is skipped, not sent
     backoff_seconds: float = 30.0
     max_backoff_seconds: float = 3600.0
     poll_seconds: float = 5.0
@@ -75,5 +76,6 @@ class MailSettings:
             max_attempts=int(_positive(env, "BETOTRACE_MAIL_MAX_ATTEMPTS", cls.max_attempts)),
             backoff_seconds=_positive(env, "BETOTRACE_MAIL_BACKOFF_SECONDS", cls.backoff_seconds),
             poll_seconds=_positive(env, "BETOTRACE_MAIL_POLL_SECONDS", cls.poll_seconds),
+            max_age_hours=_positive(env, "BETOTRACE_MAIL_MAX_AGE_HOURS", cls.max_age_hours),
             embedded=mode == "embedded",
         )
