@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -113,6 +116,31 @@ def test_a_sender_crash_loses_no_mail_and_a_resend_carries_the_same_message_id(
     assert len(after) == 3  # every mail arrived; the one sent before the crash again, recognisably
     assert first[0] in after
     assert mailing.outbox.counts().get(PENDING, 0) == 0
+
+
+def test_a_killed_sender_process_loses_no_mail_and_the_resend_has_the_same_message_id(
+    quiet: World, mailing: Mailing, smtp: SmtpServer, store_env: dict[str, str]
+) -> None:
+    quiet.request()
+    assert mailing.read.runner is not None
+    mailing.read.runner.catch_up()
+    killed = subprocess.run(
+        [sys.executable, "-m", "tests.notify_killed_sender", str(smtp.port)],
+        env={**os.environ, **store_env},
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert killed.returncode == -9, killed.stderr.decode()
+    first = ids_by_recipient(smtp)
+    assert len(first) == 1
+
+    time.sleep(0.4)  # the killed process' lease runs out
+    assert mailing.deliver() == 3
+    after = ids_by_recipient(smtp)
+    assert len(after) == 3
+    assert first[0] in after
 
 
 def test_a_permanently_refused_mailbox_goes_dead_after_the_bounded_attempts_alone(

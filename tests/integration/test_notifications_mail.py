@@ -77,6 +77,10 @@ def test_each_workflow_step_mails_exactly_the_other_party_in_their_language(
     order = w.request()
     link = f"{BASE_URL}/orders/{order.id}"
 
+    mailing.deliver()
+    arrived = smtp.inbox.take()
+    assert sorted(str(m["Content-Language"]) for m in arrived) == ["en", "nl", "nl"]
+    smtp.inbox.received.extend(arrived)
     got = step(mailing, smtp)
     assert set(got) == {admin_s, planner_s, CONTACT_EMAIL}
     assert got[admin_s][0] == f"Nieuw bestellingsverzoek {order.number}"
@@ -93,12 +97,14 @@ def test_each_workflow_step_mails_exactly_the_other_party_in_their_language(
     assert "heeft de bestelling aanvaard" in got[planner_c][1]
     assert link in got[planner_c][1]
 
-    w.app.propose_reschedule(w.customer, order.id, in_days(5), "Pomp pas vrij om 10u")
+    w.app.propose_reschedule(w.customer, order.id, in_days(5), "Pomp pas vrij om 10u <b>")
     got = step(mailing, smtp)
     assert set(got) == {admin_s, planner_s}
     assert got[planner_s][0] == f"New delivery moment proposed for order {order.number}"
     assert "Message from" in got[planner_s][1]
-    assert "Pomp pas vrij om 10u" in got[planner_s][1]
+    assert "Pomp pas vrij om 10u <b>" in got[planner_s][1]
+    assert "Pomp pas vrij om 10u &lt;b&gt;" in got[planner_s][2]
+    assert "Proposed delivery moment:" in got[planner_s][1]
 
     w.app.decline_proposal(w.supplier_admin, order.id, "Geen capaciteit")
     got = step(mailing, smtp)
