@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from eventsourcing.persistence import IntegrityError
+
 from projections.framework.store import ViewStore
 from projections.framework.values import moment
 from projections.notifications.tables import OUTBOX, READS
@@ -47,10 +49,17 @@ class OutboxStore:
     def ensure_tables(self) -> None:
         """Create the durable tables if the projection has not run yet."""
         postgres = self.store.postgres
-        with self.store.writing() as run:
-            for table in (OUTBOX, READS):
-                for statement in table.create_statements(table.name, "{q}", postgres):
-                    run(statement, [])
+        for attempt in range(3):
+            try:
+                with self.store.writing() as run:
+                    for table in (OUTBOX, READS):
+                        for statement in table.create_statements(table.name, "{q}", postgres):
+                            run(statement, [])
+            except IntegrityError:  # PostgreSQL: another process created them at the same moment
+                if attempt == 2:
+                    raise
+            else:
+                return
 
     def claim(self, now_us: int, lease_us: int, limit: int = 20) -> list[OutboxMessage]:
         """Take up to ``limit`` due messages for ``lease_us`` microseconds."""
