@@ -15,6 +15,7 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
+from betotrace_es.domain.company import MemberStatus
 from projections.framework.store import ViewStore
 from projections.framework.values import moment
 from projections.notifications.tables import OUTBOX, READS
@@ -62,9 +63,20 @@ class OutboxStore:
                 return
 
     def claim(self, now_us: int, lease_us: int, limit: int = 20) -> list[OutboxMessage]:
-        """Take up to ``limit`` due messages for ``lease_us`` microseconds."""
+        """Take up to ``limit`` due messages for ``lease_us`` microseconds.
+
+        Mail still pending for a user deactivated since it was written is skipped first:
+        deactivated users are never told anything.
+        """
         lock = " FOR UPDATE SKIP LOCKED" if self.store.postgres else ""
+        people_known = self.store.find_active("notifications") is not None
         with self.store.writing() as run:
+            if people_known:
+                run(
+                    f"UPDATE {_T} SET status = ?, last_error = ? WHERE status = ? "
+                    "AND user_id IN (SELECT user_id FROM {q}notifications_people WHERE status = ?)",
+                    [SKIPPED, "the user was deactivated", PENDING, MemberStatus.INACTIVE.value],
+                )
             rows = run(
                 f"UPDATE {_T} SET next_attempt_at = ? WHERE message_id IN ("
                 f"SELECT message_id FROM {_T} WHERE status = ? AND next_attempt_at <= ? "

@@ -94,6 +94,7 @@ def tell(
             "recipient": recipient.email,
             "recipient_name": recipient.name,
             "language": recipient.language,
+            "user_id": recipient.user_id,
             "params": to_json(params),
             "created_at": created,
         }

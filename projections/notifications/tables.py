@@ -60,6 +60,7 @@ OUTBOX = Table(
     "mail_outbox",
     (
         *_text("message_id", "kind", "recipient", "recipient_name", "language"),
+        ("user_id", "text"),  # the recipient's user (none for contacts and invitees)
         ("params", "json"),
         ("created_at", "int"),
         ("status", "text"),  # pending → sent; dead after the bounded attempts; skipped if too old

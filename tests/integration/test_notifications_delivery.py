@@ -246,3 +246,21 @@ def test_mail_about_events_older_than_the_maximum_age_is_skipped_not_sent(
     assert smtp.inbox.take() == []
     assert len(mailing.outbox.messages(SKIPPED)) == 3
     assert mailing.outbox.messages(PENDING) == []
+
+
+def test_mail_pending_for_a_user_deactivated_since_is_never_sent(
+    quiet: World, mailing: Mailing, smtp: SmtpServer
+) -> None:
+    smtp.stop()
+    quiet.request()
+    mailing.deliver()
+    quiet.app.change_membership(quiet.supplier_admin, uid(quiet.supplier), active=False)
+    smtp.start()
+    time.sleep(0.1)
+
+    assert mailing.deliver() == 2
+
+    planner = quiet.app.get_user(quiet.supplier_admin, uid(quiet.supplier)).email
+    assert planner not in {m["To"].addresses[0].addr_spec for m in smtp.inbox.take()}
+    [skipped] = mailing.outbox.messages(SKIPPED)
+    assert skipped.recipient == planner
