@@ -9,10 +9,14 @@ outbox rows go to the durable ``mail_outbox`` in the same transaction as the tra
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
+
+from eventsourcing.domain import DomainEventProtocol
 
 from betotrace_es.domain.branch import Branch
 from betotrace_es.domain.company import Company, MemberStatus
+from betotrace_es.domain.order import Order
 from betotrace_es.domain.people import ContactPerson, User
 from betotrace_es.domain.values import DEFAULT_LANGUAGE, Role
 from projections.framework.projection import Projection, Row, Rows, handles
@@ -30,6 +34,8 @@ from projections.notifications.tables import (
     READS,
 )
 
+_ORDER_EVENTS = (Order.Event, Order.Requested)
+
 
 class NotificationProjection(Projection, orders.OrderHandlers):
     """The in-app feed of every user and one outbox row per (event, recipient)."""
@@ -37,6 +43,38 @@ class NotificationProjection(Projection, orders.OrderHandlers):
     name = "notifications"
     tables = (FEED, PEOPLE, COMPANIES, CONTACTS, BRANCHES, ORDERS)
     durable_tables = (OUTBOX, READS)
+
+    def prefetch(self, rows: Rows, events: Sequence[DomainEventProtocol[Any]]) -> None:
+        """Load in bulk the orders, companies, branches and people a batch touches."""
+        order_ids = {str(e.originator_id) for e in events if isinstance(e, _ORDER_EVENTS)}
+        rows.prefetch("orders", [(o,) for o in order_ids])
+        companies: set[str] = set()
+        branches: set[str] = set()
+        people: set[str] = set()
+        for event in events:
+            actor = cast("Any", event)
+            companies.add(str(actor.actor_company_id))
+            people.add(str(actor.actor_user_id))
+            if isinstance(event, Company.Event | Company.Registered):
+                companies.add(str(event.originator_id))
+                people.add(str(getattr(event, "user_id", None)))
+            elif isinstance(event, User.Event | User.Registered):
+                people.add(str(event.originator_id))
+            elif isinstance(event, Branch.Event | Branch.Registered):
+                branches.add(str(event.originator_id))
+        for order_id in order_ids:
+            order = rows.get("orders", order_id)
+            if order is not None:
+                companies |= {order["supplier_id"], order["customer_id"]}
+                branches.add(order["branch_id"])
+                people |= {str(order["requested_by"]), str(order["proposer_id"])}
+        companies.discard("None")
+        rows.prefetch("companies", [(c,) for c in companies])
+        rows.prefetch("branches", [(b,) for b in branches])
+        for company_id in companies:
+            company = rows.get("companies", company_id)
+            people.update(json.loads(company["members"]) if company else [])
+        rows.prefetch("people", [(p,) for p in people - {"None"}])
 
     # -- companies and their rosters ------------------------------------------------------------
 
