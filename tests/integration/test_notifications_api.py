@@ -81,6 +81,8 @@ def test_the_other_party_sees_an_unread_notification_with_a_link_and_can_mark_it
     assert answer.get_json()["read"] is True
     after = client.get("/api/notifications?unread=true", headers=headers).get_json()
     assert after == {"items": [], "next_cursor": None, "unread_count": 0}
+    read = client.get("/api/notifications?unread=false", headers=headers).get_json()
+    assert [i["id"] for i in read["items"]] == [item["id"]]
 
 
 def test_another_users_notification_is_not_found_and_anonymous_callers_are_refused(
@@ -138,3 +140,16 @@ def test_a_command_wakes_the_embedded_sender_and_the_mail_lands_in_the_mail_dire
         time.sleep(0.05)
         found = [p for p in (tmp_path / "mail").glob("*.eml") if wanted in p.read_text()]
     assert len(found) == 1
+
+
+def test_the_openapi_document_describes_both_endpoints_with_their_statuses(
+    client: FlaskClient,
+) -> None:
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+
+    listing = paths["/api/notifications"]["get"]
+    read = paths["/api/notifications/{notification_id}/read"]["post"]
+
+    assert {"200", "401", "422"} <= set(listing["responses"])
+    assert {"unread", "limit", "cursor"} <= {p["name"] for p in listing["parameters"]}
+    assert {"200", "401", "404"} <= set(read["responses"])
