@@ -4,7 +4,7 @@ PY = $(VENV)/bin/python
 PYTEST_ARGS ?=
 STAMP = $(VENV)/.installed
 
-.PHONY: install test lint format run bench bench-projections pg clean
+.PHONY: install test lint format run bench bench-projections pg clean translations
 
 install: $(STAMP)
 
@@ -45,3 +45,13 @@ clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage htmlcov build dist
 	find . -path './$(VENV)' -prune -o -path ./.git -prune -o \
 		-type d -name __pycache__ -prune -exec rm -rf {} +
+
+# Texts of e-mails and notifications: extract the message ids, update the nl/fr/en catalogues,
+# compile them (the .mo files are committed; tests/unit/test_translations.py fails on a gap).
+TRANSLATIONS = src/betotrace_es/translations
+translations: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords -k N_ --no-location \
+		--omit-header --sort-output -o $(TRANSLATIONS)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+		--ignore-obsolete
+	$(VENV)/bin/pybabel compile -d $(TRANSLATIONS) --statistics

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from flask import g, request
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 
 from api.errors import ApiError
 from api.services import Services
@@ -20,9 +20,11 @@ from betotrace_es.domain.company import Company, MemberStatus
 from betotrace_es.domain.exceptions import NotFoundError
 from betotrace_es.domain.people import User
 from betotrace_es.domain.values import Actor, CompanyKind, normalised_key
+from betotrace_es.invitations import invitation_link as signed_link
+from betotrace_es.invitations import invitation_token as signed_token
+from betotrace_es.invitations import read_invitation_token
 from betotrace_es.passwords import hash_password, verify_password
 
-INVITATION_SALT = "betotrace-invitation"
 # Verified when the e-mail is unknown, so a wrong address costs as long as a wrong password.
 _DUMMY_HASH = hash_password("not-a-password-of-anyone")
 
@@ -127,19 +129,16 @@ def issue_token(services: Services, email: str, password: str, address: str) -> 
 # -- invitations ----------------------------------------------------------------------------------
 
 
-def _serializer(services: Services) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(services.settings.secret_key, salt=INVITATION_SALT)
-
-
 def invitation_token(services: Services, user_id: UUID, expires_at: datetime) -> str:
     """The link token of one invitation: signed, naming its user and its expiry."""
-    return _serializer(services).dumps({"u": str(user_id), "e": expires_at.isoformat()})
+    return signed_token(services.settings.secret_key, user_id, expires_at)
 
 
 def invitation_link(services: Services, user_id: UUID, expires_at: datetime) -> str:
     """Where the invitee sets their password."""
-    token = invitation_token(services, user_id, expires_at)
-    return f"{services.settings.base_url}/invitations/{token}"
+    return signed_link(
+        services.settings.base_url, services.settings.secret_key, user_id, expires_at
+    )
 
 
 def invited_user(services: Services, token: str) -> UUID:
@@ -150,17 +149,12 @@ def invited_user(services: Services, token: str) -> UUID:
     """
     max_age = int(INVITATION_VALIDITY.total_seconds()) + 60
     try:
-        data = _serializer(services).loads(token, max_age=max_age)
+        user_id, expires = read_invitation_token(services.settings.secret_key, token, max_age)
     except SignatureExpired:
         raise ApiError(
             404, "this invitation link has expired; ask your admin for a new one"
         ) from None
-    except BadSignature:
-        raise ApiError(404, "this invitation link is not valid") from None
-    try:
-        user_id = UUID(str(data["u"]))
-        expires = datetime.fromisoformat(str(data["e"]))
-    except (KeyError, TypeError, ValueError):
+    except (BadSignature, ValueError):
         raise ApiError(404, "this invitation link is not valid") from None
     try:
         user = services.app.load(User, user_id, "invitation")

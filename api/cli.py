@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 from typing import Any
 
 import click
 from flask import Flask
 
-from api.services import open_services
+from api.services import mail_sender, open_services
+from api.settings import ApiSettings
 from betotrace_es.application import Betotrace, open_application
 from betotrace_es.config import backend_name, store_env
 from betotrace_es.demo import DEMO_PASSWORD, demo_logins, seed_demo
@@ -39,6 +42,9 @@ def _load_demo(app: Betotrace) -> None:
 @click.group()
 def main() -> None:
     """Betotrace: ordering ready-mixed concrete (configuration: environment variables)."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 @main.command("create-company")
@@ -118,6 +124,23 @@ def run(host: str, port: int) -> None:
         app.close()
     _print_logins()
     _serve(host, port, None, 8)
+
+
+@main.command("send-mail")
+@click.option("--once", is_flag=True, help="send what is due now, then exit")
+def send_mail(once: bool) -> None:
+    """Deliver the e-mail outbox (run beside the API with BETOTRACE_MAIL_SENDER=external)."""
+    from betotrace_es.mail.settings import MailSettings
+    from projections.framework.wiring import open_read_side
+
+    side = open_read_side()
+    sender = mail_sender(side.store, ApiSettings.from_env(), MailSettings.from_env())
+    if once:
+        click.echo(f"{sender.send_all_due()} mails sent")
+        return
+    click.echo("Sending mail from the outbox; Ctrl-C stops.")
+    with contextlib.suppress(KeyboardInterrupt):
+        sender.run_forever()
 
 
 def _serve(host: str, port: int, workers: int | None, threads: int) -> None:

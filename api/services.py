@@ -1,16 +1,23 @@
-"""The one composition root of a server process: application, read models, API state."""
+"""The one composition root of a server process: application, read models, API state, mail."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from api.settings import ApiSettings
 from api.state import ApiState
 from betotrace_es.application import Betotrace, open_application
 from betotrace_es.application.signals import events_recorded
+from betotrace_es.mail.render import Renderer
+from betotrace_es.mail.sender import MailSender
+from betotrace_es.mail.settings import MailSettings
+from betotrace_es.mail.transport import transport_for
 from projections.framework.source import EventSource
+from projections.framework.store import ViewStore
 from projections.framework.wiring import view_store
+from projections.notifications.outbox import OutboxStore
 from projections.read_side import ReadModels
 
 
@@ -22,10 +29,14 @@ class Services:
     read: ReadModels
     state: ApiState
     settings: ApiSettings
+    mail: MailSender | None = None
 
     def close(self) -> None:
-        """Stop the embedded runner and close the store."""
+        """Stop the embedded runner and sender, and close the store."""
         events_recorded.disconnect(self.read.events_recorded, sender=self.app)
+        if self.mail is not None:
+            events_recorded.disconnect(self.mail.events_recorded, sender=self.app)
+            self.mail.stop()
         self.read.stop()
         self.app.close()
 
@@ -36,15 +47,39 @@ def open_services(
     """Open the configured store; run the read models in-process unless told otherwise."""
     settings = settings or ApiSettings.from_env(environ)
     app = open_application(environ)
-    return build_services(app, settings)
+    return build_services(app, settings, MailSettings.from_env(environ))
 
 
-def build_services(app: Betotrace, settings: ApiSettings) -> Services:
-    """Services over an open application."""
+def build_services(
+    app: Betotrace, settings: ApiSettings, mail: MailSettings | None = None
+) -> Services:
+    """Services over an open application (with the embedded mail sender unless told otherwise)."""
     if settings.embedded_projections:
         read = ReadModels.embedded(app.factory, app.recorder, app.mapper)
     else:
         read = ReadModels(view_store(app.factory), EventSource(app.recorder, app.mapper))
     events_recorded.connect(read.events_recorded, sender=app)
     read.start()
-    return Services(app, read, ApiState(app.factory), settings)
+    services = Services(app, read, ApiState(app.factory), settings)
+    mail = mail or MailSettings.from_env(os.environ)
+    if mail.embedded:
+        timeout = settings.min_position_timeout
+        services.mail = mail_sender(
+            read.store, settings, mail, lambda position: read.wait_until(position, timeout)
+        )
+        events_recorded.connect(services.mail.events_recorded, sender=app)
+        services.mail.start()
+    return services
+
+
+def mail_sender(
+    store: ViewStore,
+    settings: ApiSettings,
+    mail: MailSettings,
+    wait_for: Callable[[int], object] | None = None,
+) -> MailSender:
+    """The outbox sender over the read models' store (embedded, or ``betotrace send-mail``)."""
+    outbox = OutboxStore(store)
+    outbox.ensure_tables()
+    renderer = Renderer(settings.base_url, settings.secret_key, mail.sender)
+    return MailSender(outbox, transport_for(mail), renderer, mail, wait_for=wait_for)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from projections.branch_directory.projection import BranchDirectoryProjection
 from projections.company_settings.projection import CompanySettingsProjection
 from projections.framework.projection import Projection
+from projections.notifications.projection import NotificationProjection
 from projections.order_list.projection import OrderListProjection
 from projections.order_status.projection import OrderStatusProjection
 
@@ -16,4 +17,5 @@ def all_projections() -> list[Projection]:
         OrderStatusProjection(),
         BranchDirectoryProjection(),
         CompanySettingsProjection(),
+        NotificationProjection(),
     ]

@@ -15,6 +15,7 @@ from projections.framework.runner import ProjectionRunner, poll_until
 from projections.framework.source import EventSource
 from projections.framework.store import ViewStore
 from projections.framework.wiring import view_store
+from projections.notifications.queries import FeedQueries
 from projections.order_list.queries import OrderListQueries
 from projections.order_status.queries import OrderStatusQueries
 
@@ -37,6 +38,7 @@ class ReadModels:
         self.order_status = OrderStatusQueries(store)
         self.directory = DirectoryQueries(store)
         self.settings = SettingsQueries(store)
+        self.notifications = FeedQueries(store)
 
     @classmethod
     def embedded(

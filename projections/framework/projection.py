@@ -101,6 +101,7 @@ class Rows:
         self._dirty: dict[str, set[Key]] = {t.name: set() for t in tables}
         # Deferred additions: table → key → (the row if there is none, column → sum).
         self._adds: dict[str, dict[Key, tuple[Row, dict[str, int]]]] = {t.name: {} for t in tables}
+        self.emitted: list[tuple[Table, Row]] = []
 
     def key_of(self, table: str, row: Row) -> Key:
         """The primary key of ``row`` in ``table``."""
@@ -180,6 +181,10 @@ class Rows:
             rows[key] = new
             dirty.add(key)
 
+    def emit(self, table: Table, row: Row) -> None:
+        """Insert a row into a durable table (outside generations; kept if it exists already)."""
+        self.emitted.append((table, dict(row)))
+
     def changes(self) -> Iterable[tuple[Table, list[Row], list[Key]]]:
         """Per table: the rows to upsert and the keys to delete."""
         for name, meta in self._meta.items():
@@ -197,6 +202,9 @@ class Projection:
 
     name: ClassVar[str]
     tables: ClassVar[tuple[Table, ...]]
+    # Tables that outlive generations (an outbox): created once, rows only ever inserted by
+    # ``Rows.emit`` with ON CONFLICT DO NOTHING, so a rebuild re-emitting a row changes nothing.
+    durable_tables: ClassVar[tuple[Table, ...]] = ()
     _handlers: ClassVar[dict[type[Any], str]]
     _reads: ClassVar[dict[str, frozenset[str] | None]]
 

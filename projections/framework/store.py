@@ -80,6 +80,20 @@ class ViewStore:
 
             yield fetch
 
+    @contextmanager
+    def writing(self) -> Iterator[Callable[[str, Sequence[Any]], list[Row]]]:
+        """Like ``reading``, committed at the end (for tables outside generations)."""
+        with self._transaction(commit=True) as cursor:
+
+            def run(text: str, params: Sequence[Any] = ()) -> list[Row]:
+                self.execute(cursor, text.replace("{q}", self.qualifier), params)
+                returns = " RETURNING " in text.upper() or text.lstrip().upper().startswith(
+                    "SELECT"
+                )
+                return [dict(r) for r in cursor.fetchall()] if returns else []
+
+            yield run
+
     def physical(self, projection: str, generation: int, table: str) -> str:
         """The physical table of a generation."""
         return f"{projection}_g{generation}_{table}"
@@ -137,6 +151,9 @@ class ViewStore:
             for table in projection.tables:
                 physical = self.physical(projection.name, generation, table.name)
                 for statement in table.create_statements(physical, self.qualifier, self.postgres):
+                    self.execute(cursor, statement)
+            for table in projection.durable_tables:
+                for statement in table.create_statements(table.name, self.qualifier, self.postgres):
                     self.execute(cursor, statement)
             if active:
                 self.activate(projection, generation, cursor)
@@ -226,6 +243,10 @@ class ViewStore:
                     names = table.column_names
                     values = [tuple(r[n] for n in names) for r in upserts]
                     cursor.executemany(self._sql(table.upsert_statement(target)), values)
+            for table, row in rows.emitted:
+                target = self.qualifier + table.name
+                values = [row[n] for n in table.column_names]
+                self.execute(cursor, table.insert_new_statement(target), values)
             if activate:
                 self.activate(projection, generation, cursor)
 

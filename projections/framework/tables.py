@@ -47,6 +47,14 @@ class Table:
             f"ON CONFLICT ({', '.join(self.key)}) {conflict}"
         )
 
+    def insert_new_statement(self, target: str) -> str:
+        """INSERT … ON CONFLICT DO NOTHING of a whole row (``?`` placeholders)."""
+        names = self.column_names
+        return (
+            f"INSERT INTO {target} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+            f"ON CONFLICT ({', '.join(self.key)}) DO NOTHING"
+        )
+
     def delete_statement(self, target: str) -> str:
         """DELETE of one row by its key (``?`` placeholders)."""
         return f"DELETE FROM {target} WHERE {' AND '.join(f'{k} = ?' for k in self.key)}"
