@@ -4,7 +4,7 @@ PY = $(VENV)/bin/python
 PYTEST_ARGS ?=
 STAMP = $(VENV)/.installed
 
-.PHONY: install test lint format run bench pg clean
+.PHONY: install test lint format run bench bench-api pg clean
 
 install: $(STAMP)
 
@@ -32,6 +32,9 @@ run: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) scripts/bench_store.py
+
+bench-api: $(STAMP)
+	$(PY) scripts/bench_api.py
 
 # A throwaway PostgreSQL cluster for manual use: prints `export POSTGRES_...` lines, Ctrl-C stops it.
 pg: $(STAMP)
