@@ -740,9 +740,11 @@ def betotrace_command() -> str:
     return found
 
 
-# Opens the services once, so that the API's tables and the read models' tables exist before
-# gunicorn's workers start: two workers creating them at once on a new PostgreSQL schema collide
-# (`CREATE TABLE IF NOT EXISTS` is not safe against a concurrent twin: duplicate key in pg_type).
+# Opens the services once, so that the event store's, the read models' and the API's tables exist
+# before gunicorn's workers start; the workers then run with CREATE_TABLE=n. Two workers creating
+# them at once on PostgreSQL collide, and gunicorn halts when a worker fails to boot: on a new
+# schema `CREATE TABLE IF NOT EXISTS` twins meet on a duplicate key in pg_type, and even with the
+# tables there, the library's create_table fails now and then with "tuple concurrently updated".
 PREPARE = "from api.services import open_services; open_services().close()"
 
 
@@ -811,7 +813,7 @@ def measure(
     log(f"{name}: loading the demo data, creating the API's tables")
     prepare_store(env)
     log(f"{name}: starting gunicorn, {workers} worker(s) x {threads} thread(s)")
-    server = Server(env, workers, threads, workdir, args.profile)
+    server = Server({**env, "CREATE_TABLE": "n"}, workers, threads, workdir, args.profile)
     sessions: list[Session] = []
     try:
         server.wait_ready()
@@ -1053,4 +1055,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        log("interrupted: gunicorn stopped, schemas or cluster removed")
+        sys.exit(130)
