@@ -78,7 +78,7 @@ LABELS = {
     "detail": "GET  /api/orders/{id}",
 }
 PATHS = {e: " ".join(label.split()[:2]) for e, label in LABELS.items()}  # "GET /api/orders"
-PROFILE_LINES = 30  # per endpoint, with --profile
+PROFILE_LINES = 25  # per endpoint, with --profile
 COMMANDS = ("request", "accept")  # the order commands of the throughput target
 MEASURED = ("request", "accept", "list", "detail")  # the endpoints of the latency target
 TARGET_COMMAND_SHARE = 0.40  # order command req/s over the trivial endpoint's: at least
@@ -953,6 +953,8 @@ def print_report(results: Sequence[Result], pg: str, args: argparse.Namespace) -
         f"{os.cpu_count()} CPUs shared by clients, gunicorn and PostgreSQL"
     )
     print(pg)
+    given = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("BETOTRACE_")]
+    print(f"API settings from the environment: {', '.join(given) or 'none (the defaults)'}")
     print(
         f"{args.clients} client threads (http.client keep-alive, one process), "
         f"{args.seconds:g} s per endpoint in {args.rounds} alternating rounds"
@@ -1012,8 +1014,23 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+# Stages of a request in the profiles: (column, file, function); time = cumulative wall time.
+STAGES = (
+    ("auth", "api/auth.py", "authenticate"),
+    ("token", "api/state.py", "find_token"),
+    ("user+co", "api/auth.py", "_principal"),
+    ("command", "betotrace_es/application/orders.py", "request_order"),
+    ("command", "betotrace_es/application/orders.py", "accept_order"),
+    ("ryw wait", "projections/read_side.py", "wait_until"),
+    ("views", "projections/order_status/queries.py", "status"),
+    ("views", "projections/order_list/queries.py", "orders"),
+    ("views", "projections/order_list/queries.py", "counts"),
+)
+STAGE_COLUMNS = tuple(dict.fromkeys(column for column, _, _ in STAGES))
+
+
 def print_profiles(workdir: Path, endpoints: Sequence[str]) -> None:
-    """Per endpoint, the top of the workers' cProfile dumps (wall time), on stdout."""
+    """Per endpoint, mean wall ms per request in each stage, then the top functions; stdout."""
     import pstats
 
     names: dict[str, list[str]] = {}
@@ -1022,12 +1039,26 @@ def print_profiles(workdir: Path, endpoints: Sequence[str]) -> None:
     if not names:
         log("no profile was written")
         return
-    for endpoint in endpoints:
-        dumps = names.get(endpoint)
-        if not dumps:
-            continue
+    loaded = {e: pstats.Stats(*names[e], stream=sys.stdout) for e in endpoints if e in names}
+    print("\nWhere the time goes (cProfile of the workers' request threads, all requests incl.")
+    print("warm-up and top-ups; mean wall ms per request; waits for locks, the GIL and PostgreSQL")
+    print("count; ryw wait = a command waiting for the read models to show it):")
+    print(f"{'endpoint':<32} {'n':>6} {'request':>8}" + "".join(f" {c:>8}" for c in STAGE_COLUMNS))
+    for endpoint, stats in loaded.items():
+        entries: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
+        totals = dict.fromkeys(STAGE_COLUMNS, 0.0)
+        requests, whole = 0, 0.0
+        for (filename, _, function), (_, calls, _, cumulative, _) in entries.items():
+            if filename.endswith("flask/app.py") and function == "wsgi_app":
+                requests, whole = calls, cumulative
+            for column, suffix, name in STAGES:
+                if function == name and filename.endswith(suffix):
+                    totals[column] += cumulative
+        count = max(requests, 1)
+        cells = "".join(f" {totals[c] * 1e3 / count:>8.1f}" for c in STAGE_COLUMNS)
+        print(f"{endpoint:<32} {requests:>6} {whole * 1e3 / count:>8.1f}{cells}")
+    for endpoint, stats in loaded.items():
         print(f"\n=== cProfile of {endpoint} in the gunicorn workers (wall time, all requests) ===")
-        stats = pstats.Stats(*dumps, stream=sys.stdout)
         stats.strip_dirs().sort_stats("cumulative").print_stats(PROFILE_LINES)
 
 
