@@ -213,13 +213,26 @@ def client_seconds() -> float:
 
 
 @dataclass
+class Pids:
+    """The processes measured apart: gunicorn's, and PostgreSQL's (its postmaster's children)."""
+
+    server: list[int]
+    postmaster: int | None  # None: the server runs elsewhere (not seen in /proc)
+
+    def postgres(self) -> list[int]:
+        """PostgreSQL's processes right now (backends come and go with the pools)."""
+        return [] if self.postmaster is None else [self.postmaster, *children(self.postmaster)]
+
+
+@dataclass
 class Cpu:
-    """CPU seconds used during some runs: all CPUs, the client process, the gunicorn processes."""
+    """CPU seconds used during some runs: all CPUs, the clients, gunicorn, PostgreSQL."""
 
     wall: float = 0.0
     machine: float = 0.0
     client: float = 0.0
     server: float = 0.0
+    postgres: float = 0.0
 
     def add(self, other: Cpu) -> None:
         """Accumulate another run's figures."""
@@ -227,18 +240,21 @@ class Cpu:
         self.machine += other.machine
         self.client += other.client
         self.server += other.server
+        self.postgres += other.postgres
 
     @property
     def other(self) -> float:
-        """Everything else: PostgreSQL, and whatever else runs on the machine."""
-        return max(0.0, self.machine - self.client - self.server)
+        """Everything else: whatever else runs on the machine (other people's tests)."""
+        return max(0.0, self.machine - self.client - self.server - self.postgres)
 
 
 @contextlib.contextmanager
-def cpu_meter(server_pids: Sequence[int], out: Cpu) -> Iterator[None]:
-    """Measure the CPU time used by the machine, this process and the server while inside."""
+def cpu_meter(pids: Pids, out: Cpu) -> Iterator[None]:
+    """Measure the CPU time used by the machine, this process, gunicorn and PostgreSQL inside."""
+    postgres = pids.postgres()
     busy0, _ = machine_ticks()
-    client0, server0, wall0 = client_seconds(), process_ticks(server_pids), time.perf_counter()
+    client0, wall0 = client_seconds(), time.perf_counter()
+    server0, postgres0 = process_ticks(pids.server), process_ticks(postgres)
     yield
     busy1, _ = machine_ticks()
     out.add(
@@ -246,7 +262,8 @@ def cpu_meter(server_pids: Sequence[int], out: Cpu) -> Iterator[None]:
             time.perf_counter() - wall0,
             (busy1 - busy0) / CLK_TCK,
             client_seconds() - client0,
-            (process_ticks(server_pids) - server0) / CLK_TCK,
+            (process_ticks(pids.server) - server0) / CLK_TCK,
+            (process_ticks(postgres) - postgres0) / CLK_TCK,
         )
     )
 
@@ -503,7 +520,7 @@ class Sample:
 
 
 def run_clients(
-    sessions: Sequence[Session], shared: Shared, step: Step, seconds: float, pids: Sequence[int]
+    sessions: Sequence[Session], shared: Shared, step: Step, seconds: float, pids: Pids
 ) -> Sample:
     """Every session sends requests of ``step`` back to back until ``seconds`` have passed."""
     outputs: list[list[float]] = [[] for _ in sessions]
@@ -647,6 +664,15 @@ class Postgres:
             connect_timeout=10,
         )
 
+    def postmaster(self) -> int | None:
+        """The postmaster's pid if the server runs on this machine (parent of our backend)."""
+        with self.connect() as conn:
+            row = conn.execute("SELECT pg_backend_pid()").fetchone()
+        with contextlib.suppress(OSError, IndexError, ValueError, TypeError):
+            stat = Path(f"/proc/{row[0]}/stat").read_text()  # type: ignore[index]
+            return int(stat.rsplit(")", 1)[1].split()[1])
+        return None
+
     def describe(self) -> str:
         """Version and durability settings."""
         with self.connect() as conn:
@@ -787,7 +813,7 @@ def open_sessions(port: int, count: int) -> tuple[list[Session], Shared]:
     return sessions, Shared(branch["id"], branch["products"][0]["code"])
 
 
-def top_up(sessions: Sequence[Session], shared: Shared, need: int, pids: Sequence[int]) -> None:
+def top_up(sessions: Sequence[Session], shared: Shared, need: int, pids: Pids) -> None:
     """Make sure at least ``need`` requested orders wait to be accepted (not measured)."""
     while len(shared.to_accept) < need:
         run_clients(sessions, shared, request_order, 0.25, pids)
@@ -817,7 +843,7 @@ def measure(
     sessions: list[Session] = []
     try:
         server.wait_ready()
-        pids = server.pids
+        pids = Pids(server.pids, pg.postmaster())
         n = args.clients
         sessions, shared = open_sessions(server.port, n)
         shared.idempotency_keys = args.idempotency_keys
@@ -870,7 +896,7 @@ def measure(
 
 HEADER = (
     f"{'config':<6} {'endpoint':<40} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'n':>7} "
-    f"{'spread':>6} {'vs ping':>7}  {'CPU ms/req: client server other':>31}"
+    f"{'spread':>6} {'vs ping':>7}  {'CPU ms/req: client server   pg  other':>37}"
 )
 
 
@@ -882,8 +908,8 @@ def row(config: str, label: str, sample: Sample, share: float | None) -> str:
     return (
         f"{config:<6} {label:<40} {sample.rate():>7,.0f} {sample.median() * 1e3:>7.2f} "
         f"{sample.p99() * 1e3:>7.2f} {len(sample.latencies):>7,} {sample.spread():>6.0%} "
-        f"{ratio:>7}  {cpu.client * 1e3 / count:>13.2f} {cpu.server * 1e3 / count:>7.2f} "
-        f"{cpu.other * 1e3 / count:>7.2f}"
+        f"{ratio:>7}  {cpu.client * 1e3 / count:>18.2f} {cpu.server * 1e3 / count:>6.2f} "
+        f"{cpu.postgres * 1e3 / count:>5.2f} {cpu.other * 1e3 / count:>6.2f}"
     )
 
 
@@ -932,7 +958,8 @@ def context_lines(result: Result) -> Iterator[str]:
         yield (
             f"{result.name}: CPU during the measured slices: {cpu.machine / cpu.wall:.2f} of "
             f"{cores} cores busy (client {cpu.client / cpu.wall:.2f}, gunicorn "
-            f"{cpu.server / cpu.wall:.2f}, other incl. PostgreSQL {cpu.other / cpu.wall:.2f})"
+            f"{cpu.server / cpu.wall:.2f}, PostgreSQL {cpu.postgres / cpu.wall:.2f}, "
+            f"others' processes {cpu.other / cpu.wall:.2f})"
         )
     shared = result.shared
     errors = ", ".join(
