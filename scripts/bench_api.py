@@ -577,24 +577,27 @@ def tail(path: Path, lines: int = 30) -> str:
         return f"(no log at {path})"
 
 
-class Server:
-    """gunicorn (``betotrace serve`` + benchmark routes) as a subprocess in its own session."""
+def group_members(pgid: int) -> list[int]:
+    """The processes of the process group ``pgid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == pgid:
+                    found.append(int(entry.name))
+    return found
 
-    def __init__(
-        self, env: Mapping[str, str], workers: int, threads: int, workdir: Path, profile: bool
-    ) -> None:
-        self.workers, self.threads, self.workdir = workers, threads, workdir
-        self.port = free_port()
-        self.log = workdir / f"gunicorn-{workers}x{threads}.log"
-        wrapper = workdir / "bench_wsgi.py"
-        wrapper.write_text(WRAPPER)
-        argv = [sys.executable, str(wrapper), HOST, str(self.port), str(workers), str(threads)]
-        if profile:
-            argv.append(str(workdir))
+
+class Child:
+    """A subprocess of ours in its own session (Ctrl-C reaches us only), its output to a log."""
+
+    def __init__(self, argv: Sequence[str], env: Mapping[str, str], log_path: Path) -> None:
+        self.log = log_path
         pythonpath = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
-                argv,
+                list(argv),
                 cwd=REPO_ROOT,
                 env={**env, "PYTHONPATH": pythonpath},
                 stdin=subprocess.DEVNULL,
@@ -602,6 +605,39 @@ class Server:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+
+    def stop(self) -> None:
+        """SIGTERM (graceful), then SIGKILL to the group if it does not end within 20 s."""
+        pgid = self.process.pid
+        members = group_members(pgid)  # while the leader lives, the group id is surely ours
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pgid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        for pid in set(members) & set(group_members(pgid)):  # stragglers of ours, if any
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+class Server(Child):
+    """gunicorn (``betotrace serve`` + benchmark routes)."""
+
+    def __init__(
+        self, env: Mapping[str, str], workers: int, threads: int, workdir: Path, profile: bool
+    ) -> None:
+        self.workers, self.threads = workers, threads
+        self.port = free_port()
+        wrapper = workdir / "bench_wsgi.py"
+        wrapper.write_text(WRAPPER)
+        argv = [sys.executable, str(wrapper), HOST, str(self.port), str(workers), str(threads)]
+        if profile:
+            argv.append(str(workdir))
+        super().__init__(argv, env, workdir / f"gunicorn-{workers}x{threads}.log")
         self.pids: list[int] = []
 
     def wait_ready(self) -> None:
@@ -625,20 +661,6 @@ class Server:
             time.sleep(0.2)
         msg = f"gunicorn did not answer within {BOOT_TIMEOUT:.0f} s:\n{tail(self.log)}"
         raise RuntimeError(msg)
-
-    def stop(self) -> None:
-        """SIGTERM to the master (graceful), then SIGKILL to its process group if need be."""
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)  # stragglers of the group, if any
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
@@ -824,6 +846,56 @@ def backlog(rate: float, seconds: float, clients: int) -> int:
     return math.ceil(1.5 * rate * seconds) + 2 * clients
 
 
+def start_runner(env: Mapping[str, str], poll: float | None, log_path: Path) -> Child | None:
+    """``scripts/run_projections.py --poll POLL``, if ``poll`` is given."""
+    if poll is None:
+        return None
+    log(f"starting scripts/run_projections.py --poll {poll:g}")
+    script = str(REPO_ROOT / "scripts" / "run_projections.py")
+    return Child([sys.executable, script, "--poll", str(poll)], env, log_path)
+
+
+def warm_up(sessions: Sequence[Session], shared: Shared, pids: Pids, name: str) -> dict[str, float]:
+    """Each endpoint for WARMUP_SECONDS; their rates (to size the accept backlog)."""
+    log(f"{name}: warming up, {WARMUP_SECONDS:g} s per endpoint")
+    rates: dict[str, float] = {}
+    n = len(sessions)
+    for endpoint in ENDPOINTS:
+        if endpoint == "accept":
+            top_up(sessions, shared, backlog(rates["request"], WARMUP_SECONDS, n), pids)
+        sample = run_clients(sessions, shared, STEPS[endpoint], WARMUP_SECONDS, pids)
+        rates[endpoint] = max(sample.rate(), 1.0)
+    return rates
+
+
+def measured_rounds(
+    sessions: Sequence[Session],
+    shared: Shared,
+    pids: Pids,
+    args: argparse.Namespace,
+    rates: dict[str, float],
+    name: str,
+) -> tuple[dict[str, list[Sample]], Cpu]:
+    """The alternating rounds: every endpoint once per round, the order flipping each round."""
+    n = len(sessions)
+    slice_seconds = args.seconds / args.rounds
+    parts: dict[str, list[Sample]] = {e: [] for e in ENDPOINTS}
+    cpu = Cpu()
+    log(f"{name}: {args.rounds} rounds of {slice_seconds:g} s per endpoint, {n} clients")
+    for number in range(args.rounds):
+        order = ENDPOINTS if number % 2 == 0 else tuple(reversed(ENDPOINTS))
+        for endpoint in order:
+            if endpoint == "accept":  # not measured: orders to accept, made beforehand
+                top_up(sessions, shared, backlog(rates["accept"], slice_seconds, n), pids)
+            sample = run_clients(sessions, shared, STEPS[endpoint], slice_seconds, pids)
+            parts[endpoint].append(sample)
+            cpu.add(sample.cpu)
+            rates[endpoint] = max(sample.rate(), 1.0)
+        done = ", ".join(f"{e} {parts[e][-1].rate():,.0f}" for e in ENDPOINTS)
+        log(f"{name}: round {number + 1}/{args.rounds}: req/s {done}")
+    return parts, cpu
+
+
 def measure(
     pg: Postgres, workers: int, threads: int, args: argparse.Namespace, workdir: Path
 ) -> Result:
@@ -838,38 +910,25 @@ def measure(
     env.pop("BETOTRACE_PROJECTIONS", None)  # the default: read models in each worker
     log(f"{name}: loading the demo data, creating the API's tables")
     prepare_store(env)
+    if args.external_projections is not None:  # one runner process, the workers only poll
+        env["BETOTRACE_PROJECTIONS"] = "external"
+    runner = start_runner(env, args.external_projections, workdir / f"projections-{name}.log")
     log(f"{name}: starting gunicorn, {workers} worker(s) x {threads} thread(s)")
     server = Server({**env, "CREATE_TABLE": "n"}, workers, threads, workdir, args.profile)
     sessions: list[Session] = []
     try:
         server.wait_ready()
-        pids = Pids(server.pids, pg.postmaster())
+        if runner is not None and runner.process.poll() is not None:
+            msg = f"run_projections.py exited with {runner.process.returncode}:\n{tail(runner.log)}"
+            raise RuntimeError(msg)
+        extra = [] if runner is None else [runner.process.pid]
+        pids = Pids([*server.pids, *extra], pg.postmaster())
         n = args.clients
         sessions, shared = open_sessions(server.port, n)
         shared.idempotency_keys = args.idempotency_keys
-        log(f"{name}: warming up, {WARMUP_SECONDS:g} s per endpoint")
-        rates: dict[str, float] = {}
-        for endpoint in ENDPOINTS:
-            if endpoint == "accept":
-                top_up(sessions, shared, backlog(rates["request"], WARMUP_SECONDS, n), pids)
-            sample = run_clients(sessions, shared, STEPS[endpoint], WARMUP_SECONDS, pids)
-            rates[endpoint] = max(sample.rate(), 1.0)
+        rates = warm_up(sessions, shared, pids, name)
         loads = os.getloadavg()[0]
-        slice_seconds = args.seconds / args.rounds
-        parts: dict[str, list[Sample]] = {e: [] for e in ENDPOINTS}
-        cpu = Cpu()
-        log(f"{name}: {args.rounds} rounds of {slice_seconds:g} s per endpoint, {n} clients")
-        for number in range(args.rounds):
-            order = ENDPOINTS if number % 2 == 0 else tuple(reversed(ENDPOINTS))
-            for endpoint in order:
-                if endpoint == "accept":  # not measured: orders to accept, made beforehand
-                    top_up(sessions, shared, backlog(rates["accept"], slice_seconds, n), pids)
-                sample = run_clients(sessions, shared, STEPS[endpoint], slice_seconds, pids)
-                parts[endpoint].append(sample)
-                cpu.add(sample.cpu)
-                rates[endpoint] = max(sample.rate(), 1.0)
-            done = ", ".join(f"{e} {parts[e][-1].rate():,.0f}" for e in ENDPOINTS)
-            log(f"{name}: round {number + 1}/{args.rounds}: req/s {done}")
+        parts, cpu = measured_rounds(sessions, shared, pids, args, rates, name)
         samples = {e: Sample.merge(parts[e]) for e in ENDPOINTS}
         return Result(
             workers,
@@ -889,6 +948,8 @@ def measure(
             session.client.close()
         log(f"{name}: stopping gunicorn")
         server.stop()
+        if runner is not None:
+            runner.stop()
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -986,6 +1047,12 @@ def print_report(results: Sequence[Result], pg: str, args: argparse.Namespace) -
         f"{args.clients} client threads (http.client keep-alive, one process), "
         f"{args.seconds:g} s per endpoint in {args.rounds} alternating rounds"
         + (", Idempotency-Key on every POST /api/orders" if args.idempotency_keys else "")
+        + (
+            ""
+            if args.external_projections is None
+            else f"; read models in scripts/run_projections.py --poll {args.external_projections:g}"
+            " (BETOTRACE_PROJECTIONS=external), not in the workers"
+        )
     )
     for result in results:
         print(*context_lines(result), sep="\n")
@@ -1029,6 +1096,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--idempotency-keys",
         action="store_true",
         help="send a new Idempotency-Key with every POST /api/orders",
+    )
+    parser.add_argument(
+        "--external-projections",
+        type=float,
+        nargs="?",
+        const=0.2,
+        metavar="POLL",
+        help="read models in one scripts/run_projections.py process polling every POLL s "
+        "(default 0.2, its own default) instead of in each worker; its CPU counts as server",
     )
     parser.add_argument(
         "--profile",
