@@ -2,7 +2,7 @@
 """HTTP API benchmark: order endpoints next to a trivial endpoint of the same gunicorn server.
 
     scripts/bench_api.py [--seconds S] [--clients N] [--rounds R] [--configs 2x8,1x16]
-                         [--idempotency-keys] [--external-projections [POLL]] [--profile]
+                         [--idempotency-keys] [--external-projections [POLL]] [--profile [wall|cpu]]
 
 For each server configuration (gunicorn workers x threads; default 2x8, what ``betotrace serve``
 runs on PostgreSQL), on a fresh PostgreSQL schema with the demo data (``betotrace demo-data``),
@@ -120,13 +120,14 @@ def create_app(*args, **kwargs):
 
 
 api.create_app = create_app  # what _serve's gunicorn app loads in each worker
-if len(sys.argv) > 5:  # --profile DIR: cProfile every request, per endpoint, dumped at exit
+if len(sys.argv) > 6:  # --profile DIR MODE: cProfile every request, per endpoint, dumped at exit
     import atexit
     import cProfile
     import os
     import pstats
     import re
     import threading
+    import time
 
     _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
     _profiles = {}  # (endpoint, thread) -> Profile: cProfile sees only the thread it runs in
@@ -137,7 +138,9 @@ if len(sys.argv) > 5:  # --profile DIR: cProfile every request, per endpoint, du
             key = (f"{environ.get('REQUEST_METHOD')} {path}", threading.get_ident())
             profile = _profiles.get(key)
             if profile is None:
-                profile = _profiles[key] = cProfile.Profile()
+                # wall: perf_counter (waits count); cpu: this thread's CPU time only
+                timer = time.thread_time if sys.argv[6] == "cpu" else time.perf_counter
+                profile = _profiles[key] = cProfile.Profile(timer)
             profile.enable()
             try:
                 return list(wsgi_app(environ, start_response))
@@ -631,7 +634,12 @@ class Server(Child):
     """gunicorn (``betotrace serve`` + benchmark routes)."""
 
     def __init__(
-        self, env: Mapping[str, str], workers: int, threads: int, workdir: Path, profile: bool
+        self,
+        env: Mapping[str, str],
+        workers: int,
+        threads: int,
+        workdir: Path,
+        profile: str | None,
     ) -> None:
         self.workers, self.threads = workers, threads
         self.port = free_port()
@@ -639,7 +647,7 @@ class Server(Child):
         wrapper.write_text(WRAPPER)
         argv = [sys.executable, str(wrapper), HOST, str(self.port), str(workers), str(threads)]
         if profile:
-            argv.append(str(workdir))
+            argv += [str(workdir), profile]
         super().__init__(argv, env, workdir / f"gunicorn-{workers}x{threads}.log")
         self.pids: list[int] = []
 
@@ -1114,8 +1122,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--profile",
-        action="store_true",
-        help="cProfile every gunicorn worker; prints the top functions (figures then run slower)",
+        nargs="?",
+        const="wall",
+        choices=("wall", "cpu"),
+        help="cProfile every request in the workers, with wall time (default) or the request "
+        "thread's CPU time; prints time per stage and the top functions (figures then slower)",
     )
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.clients < 1 or args.rounds < 1:
@@ -1138,7 +1149,7 @@ STAGES = (
 STAGE_COLUMNS = tuple(dict.fromkeys(column for column, _, _ in STAGES))
 
 
-def print_profiles(workdir: Path, endpoints: Sequence[str]) -> None:
+def print_profiles(workdir: Path, endpoints: Sequence[str], mode: str) -> None:
     """Per endpoint, mean wall ms per request in each stage, then the top functions; stdout."""
     import pstats
 
@@ -1150,8 +1161,13 @@ def print_profiles(workdir: Path, endpoints: Sequence[str]) -> None:
         return
     loaded = {e: pstats.Stats(*names[e], stream=sys.stdout) for e in endpoints if e in names}
     print("\nWhere the time goes (cProfile of the workers' request threads, all requests incl.")
-    print("warm-up and top-ups; mean wall ms per request; waits for locks, the GIL and PostgreSQL")
-    print("count; ryw wait = a command waiting for the read models to show it):")
+    if mode == "cpu":
+        print("warm-up and top-ups; mean CPU ms per request of the request's own thread; not in")
+        print("it: gunicorn's main loop and the projection runner's thread, which are background;")
+        print("ryw wait = a command waiting for the read models to show it):")
+    else:
+        print("warm-up and top-ups; mean wall ms per request; waits for locks, the GIL and")
+        print("PostgreSQL count; ryw wait = a command waiting for the read models to show it):")
     print(f"{'endpoint':<32} {'n':>6} {'request':>8}" + "".join(f" {c:>8}" for c in STAGE_COLUMNS))
     for endpoint, stats in loaded.items():
         entries: dict[tuple[str, int, str], tuple[Any, ...]] = stats.stats  # type: ignore[attr-defined]
@@ -1167,7 +1183,9 @@ def print_profiles(workdir: Path, endpoints: Sequence[str]) -> None:
         cells = "".join(f" {totals[c] * 1e3 / count:>8.1f}" for c in STAGE_COLUMNS)
         print(f"{endpoint:<32} {requests:>6} {whole * 1e3 / count:>8.1f}{cells}")
     for endpoint, stats in loaded.items():
-        print(f"\n=== cProfile of {endpoint} in the gunicorn workers (wall time, all requests) ===")
+        print(
+            f"\n=== cProfile of {endpoint} in the gunicorn workers ({mode} time, all requests) ==="
+        )
         stats.strip_dirs().sort_stats("cumulative").print_stats(PROFILE_LINES)
 
 
@@ -1189,7 +1207,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 results.append(measure(pg, workers, threads, args, workdir))
         print_report(results, description, args)
         if args.profile:
-            print_profiles(workdir, [PATHS[e] for e in ENDPOINTS])
+            print_profiles(workdir, [PATHS[e] for e in ENDPOINTS], args.profile)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
