@@ -854,7 +854,7 @@ def top_up(sessions: Sequence[Session], shared: Shared, need: int, pids: Pids) -
 
 def backlog(rate: float, seconds: float, clients: int) -> int:
     """How many orders to have waiting for an accept run of ``seconds`` at about ``rate``."""
-    return math.ceil(1.5 * rate * seconds) + 2 * clients
+    return math.ceil(2 * rate * seconds) + 2 * clients
 
 
 def start_runner(env: Mapping[str, str], poll: float | None, log_path: Path) -> Child | None:
@@ -897,11 +897,12 @@ def measured_rounds(
         order = ENDPOINTS if number % 2 == 0 else tuple(reversed(ENDPOINTS))
         for endpoint in order:
             if endpoint == "accept":  # not measured: orders to accept, made beforehand
-                top_up(sessions, shared, backlog(rates["accept"], slice_seconds, n), pids)
+                fastest = max(rates["accept"], rates["request"])  # the highest seen so far
+                top_up(sessions, shared, backlog(fastest, slice_seconds, n), pids)
             sample = run_clients(sessions, shared, STEPS[endpoint], slice_seconds, pids)
             parts[endpoint].append(sample)
             cpu.add(sample.cpu)
-            rates[endpoint] = max(sample.rate(), 1.0)
+            rates[endpoint] = max(sample.rate(), rates[endpoint])
         done = ", ".join(f"{e} {parts[e][-1].rate():,.0f}" for e in ENDPOINTS)
         log(f"{name}: round {number + 1}/{args.rounds}: req/s {done}")
     return parts, cpu
@@ -1015,6 +1016,11 @@ def check_lines(result: Result) -> Iterator[str]:
     for endpoint in ("list", "detail", "whoami"):
         label = f"{result.name}: (info) {LABELS[endpoint]} / ping"
         yield f"{label:<52} {result.share(endpoint):>6.2f}"
+    if result.shared.starved:
+        yield (
+            f"WARNING {result.name}: accept found no order to accept {result.shared.starved} "
+            "times: its rate is understated"
+        )
     if result.shared.errors:
         count = sum(result.shared.errors.values())
         yield f"WARNING {result.name}: {count} unexpected answers are counted in the figures above"
