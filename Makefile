@@ -4,7 +4,7 @@ PY = $(VENV)/bin/python
 PYTEST_ARGS ?=
 STAMP = $(VENV)/.installed
 
-.PHONY: install test lint format run bench bench-projections pg clean translations
+.PHONY: install test lint format run bench bench-projections bench-api pg clean translations
 
 install: $(STAMP)
 
@@ -36,6 +36,9 @@ bench: $(STAMP)
 # Order-list rebuild and list latency at 10k and 1M orders (PostgreSQL; ~20-25 min on 2 cores).
 bench-projections: $(STAMP)
 	$(PY) scripts/bench_projections.py
+
+bench-api: $(STAMP)
+	$(PY) scripts/bench_api.py
 
 # A throwaway PostgreSQL cluster for manual use: prints `export POSTGRES_...` lines, Ctrl-C stops it.
 pg: $(STAMP)

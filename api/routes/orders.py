@@ -41,6 +41,9 @@ from betotrace_es.domain.values import Address, Location, Party
 from projections.order_list.queries import InvalidCursorError, OrderFilter
 
 blp = ApiBlueprint("orders", __name__, url_prefix="/api/orders", description="Orders")
+# One instance for every answer: a new OrderOut per request re-creates (deep-copies) its nested
+# schemas each time. Dumping keeps no state in the instance (flask-smorest shares its own too).
+ORDER_OUT = OrderOut()
 
 COMMAND_ERRORS = (401, 403, 404, 409, 412, 415)
 
@@ -69,7 +72,7 @@ def _answer(recorded: Recorded[Order], status: int = 200) -> Response:
     if body is None:  # the read models lag: answer from the aggregate itself
         contact = contact_from_aggregates(found.app, order, _side(principal))
         body = order_from_aggregate(order, principal.language, contact)
-    response = make_response(OrderOut().dump(body), status)
+    response = make_response(ORDER_OUT.dump(body), status)
     return with_version(response, order.version, recorded.position)
 
 
@@ -155,7 +158,7 @@ def get_order(order_id: UUID) -> Response:
     """One of my orders, with the other party's contact details; X-Min-Position honoured."""
     min_position()
     body, version = _representation(current(), order_id)
-    return with_version(make_response(OrderOut().dump(body)), version)
+    return with_version(make_response(ORDER_OUT.dump(body)), version)
 
 
 @blp.route("/<uuid:order_id>/history", methods=["GET"])
