@@ -143,6 +143,18 @@ def send_mail(once: bool) -> None:
         sender.run_forever()
 
 
+def _create_tables_before_forking() -> None:
+    """Create every table once, in this process, and tell the workers not to.
+
+    Workers started together would each create the tables of a new store at the same
+    moment; on PostgreSQL concurrent ``CREATE TABLE IF NOT EXISTS`` of one table fails
+    ("tuple concurrently updated"), a worker dies and gunicorn halts.
+    """
+    open_services().close()
+    # The prefixed name wins over CREATE_TABLE (eventsourcing reads it first).
+    os.environ["BETOTRACE_CREATE_TABLE"] = "n"
+
+
 def _serve(host: str, port: int, workers: int | None, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -152,6 +164,8 @@ def _serve(host: str, port: int, workers: int | None, threads: int) -> None:
     click.echo(f"Serving {base}  (API docs: {base}/api/docs, OpenAPI: {base}/api/openapi.json)")
     click.echo("Log in: POST /api/auth/token {email, password} → Authorization: Bearer <token>")
     os.environ.setdefault("BETOTRACE_BASE_URL", base)
+    if count > 1:
+        _create_tables_before_forking()
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
