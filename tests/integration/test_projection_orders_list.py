@@ -80,6 +80,34 @@ def test_status_filter_takes_one_or_several_statuses(lists: Lists) -> None:
     assert with_statuses(OrderStatus.FINISHED) == []
 
 
+def test_pages_of_several_statuses_are_the_whole_list_narrowed_to_them(lists: Lists) -> None:
+    market = lists.market
+    supplier = market.suppliers[0]
+    made = [market.request(0, 0, in_days_at(d)).aggregate for d in (6, 2, 9, 4, 3, 8, 5, 7)]
+    for order in made[::3]:
+        market.app.accept_order(supplier.planner, order.id)
+    for order in made[1::3]:
+        market.app.cancel_order(supplier.planner, order.id, "geen beton")
+    company, side = supplier.company_id, Party.SUPPLIER
+    lists.runner.catch_up()
+    wanted = {OrderStatus.REQUESTED, OrderStatus.PLANNED}
+    # A status named twice is one filter, not two copies of its orders.
+    where = OrderFilter(statuses=(OrderStatus.PLANNED, OrderStatus.REQUESTED, OrderStatus.PLANNED))
+
+    paged: list[UUID] = []
+    cursor: str | None = None
+    for _ in range(MAX_PAGES):
+        page = lists.queries.orders(company, side, where, limit=2, cursor=cursor)
+        paged += [i.order_id for i in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+
+    whole = lists.queries.orders(company, side, limit=200).items
+    assert paged == [i.order_id for i in whole if i.status in wanted]
+    assert len(paged) == 5
+
+
 def test_action_needed_filter_shows_each_side_what_waits_for_it(lists: Lists) -> None:
     market = lists.market
     supplier, customer = market.suppliers[0], market.customers[0]
