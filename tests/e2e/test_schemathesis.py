@@ -126,6 +126,19 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Fuzz
         yield schema, Fuzzing(found, build_world(found.app))
 
 
+def errors_are_problems_naming_their_fields(_ctx: Any, response: Any, _case: Any) -> None:
+    """Every error is problem+json of its own status; a 422 names the fields it refuses."""
+    if response.status_code < 400:
+        return
+    content_type = response.headers.get("content-type", [""])[0]
+    assert content_type.startswith("application/problem+json"), content_type
+    problem = response.json()
+    assert problem["status"] == response.status_code, problem
+    assert problem["detail"], problem
+    if response.status_code == 422:
+        assert problem.get("errors"), problem
+
+
 def _run(operation: Any, mode: GenerationMode, fuzzing: Fuzzing) -> None:
     @given(case=operation.as_strategy(mode), drawn=st.sampled_from(SIDES))
     @settings(
@@ -140,7 +153,10 @@ def _run(operation: Any, mode: GenerationMode, fuzzing: Fuzzing) -> None:
         if mode is GenerationMode.POSITIVE:
             fuzzing.aim(case, side)
         token = fuzzing.token(case.operation.path, side)
-        case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+        case.call_and_validate(
+            headers={"Authorization": f"Bearer {token}"},
+            additional_checks=[errors_are_problems_naming_their_fields],
+        )
 
     send()
 
