@@ -116,11 +116,18 @@ class ApiBlueprint(Blueprint):  # type: ignore[misc]
         self._prepare_doc_cbks.extend((self._prepare_body_doc, self._prepare_headers_doc))
 
     @staticmethod
-    def _prepare_body_doc(doc: dict[str, Any], _doc_info: dict[str, Any], **_: Any) -> Any:
-        """A body that is not JSON answers 400, one over the size limit 413, another type 415."""
+    def _prepare_body_doc(
+        doc: dict[str, Any], _doc_info: dict[str, Any], *, method: str, **_: Any
+    ) -> Any:
+        """What ``create_app``'s guard answers: 422 for unknown query parameters; for a body
+        over the size limit 413, of another type than JSON 415, that is not JSON 400."""
+        codes = [422]
+        if method in ("post", "patch", "put"):
+            codes += [413, 415]
         if "requestBody" in doc:
-            for code in (400, 413, 415):
-                doc.setdefault("responses", {}).setdefault(code, http.HTTPStatus(code).name)
+            codes.append(400)
+        for code in codes:
+            doc.setdefault("responses", {}).setdefault(code, http.HTTPStatus(code).name)
         return doc
 
     @staticmethod

@@ -66,3 +66,32 @@ def test_every_operation_documents_its_statuses_without_a_catch_all(live: LiveAp
     assert all(
         {"If-Match", "Idempotency-Key"} <= {p["name"] for p in op["parameters"]} for op in commands
     )
+
+
+def test_an_anonymous_request_is_unauthorised_whatever_its_body_or_query(live: LiveApi) -> None:
+    typed = live.http.request(
+        "POST", "/api/orders", raw=b"x", headers={"Content-Type": "text/plain"}
+    )
+    queried = live.http.get("/api/me?unknown=1")
+    invalid = live.http.post("/api/orders", body={"quantity_m3": "lots"})
+
+    assert [a.status for a in (typed, queried, invalid)] == [401, 401, 401]
+    assert all(a.header("WWW-Authenticate") for a in (typed, queried, invalid))
+
+
+def test_an_unknown_query_parameter_is_named_and_documented(live: LiveApi) -> None:
+    answer = live.http.get("/api/me?colour=red", live.token("customer"))
+    document = live.http.get("/api/openapi.json").json
+
+    assert (answer.status, answer.content_type) == (422, PROBLEM)
+    assert answer.json["errors"] == {"colour": ["unknown query parameter"]}
+    assert "422" in document["paths"]["/api/me"]["get"]["responses"]
+
+
+def test_wrong_methods_and_unknown_routes_are_problems(live: LiveApi) -> None:
+    wrong = live.http.request("DELETE", "/api/orders", token=live.token("customer"))
+    unknown = live.http.get("/api/nothing-here", live.token("customer"))
+
+    assert (wrong.status, wrong.content_type) == (405, PROBLEM)
+    assert set((wrong.header("Allow") or "").replace(" ", "").split(",")) >= {"GET", "POST"}
+    assert (unknown.status, unknown.content_type) == (404, PROBLEM)
