@@ -31,7 +31,10 @@ SIDES = ("supplier", "customer")
 def served(app: Flask) -> Iterator[str]:
     """``app`` on a free port of 127.0.0.1 in a daemon thread; its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-http", daemon=True)
+    # A short poll interval: shutdown() waits for the loop to look again (0.5 s by default).
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.02,), name="e2e-http", daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

@@ -23,7 +23,7 @@ from tests.builders import PRODUCT_CODE, World, build_world
 from tests.e2e.live import SIDES, bearer_token, live_services
 from tests.e2e.targets import Targets
 
-EXAMPLES = 25
+EXAMPLES = 20
 # Rules a JSON schema cannot say (a valid phone number, a known product code) answer 422.
 CONFIG = SchemathesisConfig.from_str(
     """
