@@ -43,7 +43,7 @@ def create_app(
 
 
 def _guard() -> None:
-    """Before any /api handler: content type, unknown query parameters, then who is calling."""
+    """Before any /api handler: who is calling, then content type and unknown query parameters."""
     if not request.path.startswith("/api") or request.endpoint is None:
         return
     if request.endpoint in PUBLIC_ENDPOINTS:
@@ -52,15 +52,15 @@ def _guard() -> None:
     handler = _view_function(view)
     if handler is None:
         return
+    if not getattr(handler, PUBLIC, False):
+        from flask import g
+
+        from api.http import services
+
+        # Who is calling comes first: an anonymous request learns nothing from its body.
+        g.principal = authenticate(services())
     _check_content_type()
     _check_query(handler)
-    if getattr(handler, PUBLIC, False) or request.endpoint in PUBLIC_ENDPOINTS:
-        return
-    from flask import g
-
-    from api.http import services
-
-    g.principal = authenticate(services())
 
 
 def _view_function(endpoint: str | None) -> Any:

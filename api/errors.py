@@ -99,7 +99,9 @@ def _http_problem(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
     if status == 422 and isinstance(messages, dict):
-        return problem(422, "the request is not valid", errors=_flatten(messages))
+        errors = _flatten(messages)
+        detail = "; ".join(f"{name}: {' '.join(texts)}" for name, texts in errors.items())
+        return problem(422, detail or "the request is not valid", errors=errors)
     headers: dict[str, str] = {}
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         headers["Allow"] = ", ".join(sorted(error.valid_methods))

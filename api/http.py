@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from api.auth import current
 from api.errors import ApiError, domain_problem, invalid, problem
+from api.openapi import document_header
 from api.services import Services
 from betotrace_es.application import Recorded
 from betotrace_es.domain.exceptions import DomainError
@@ -60,8 +61,11 @@ def min_position() -> None:
         return
     if not header.strip().isdigit() or len(header.strip()) > 18:
         raise invalid("X-Min-Position", "must be a position returned as X-Position")
-    found = services()
-    found.read.wait_until(int(header), found.settings.min_position_timeout)
+    found, position = services(), int(header)
+    # No command answered a position beyond the log: refuse it rather than wait in vain.
+    if position > (found.app.recorder.max_notification_id() or 0):
+        raise invalid("X-Min-Position", "no command answered this position")
+    found.read.wait_until(position, found.settings.min_position_timeout)
 
 
 def with_version(response: Response, version: int, position: int | None = None) -> Response:
@@ -117,7 +121,7 @@ def idempotent(view: F) -> F:
         )
         return response
 
-    return cast("F", wrapper)
+    return cast("F", document_header(wrapper, "Idempotency-Key"))
 
 
 def _answer(view: Callable[..., Any], args: Any, kwargs: Any) -> Response:

@@ -37,9 +37,14 @@ OPENAPI_CONFIG = {
 
 
 class BetotraceApi(Api):  # type: ignore[misc]
-    """flask-smorest's Api with every error documented as problem+json."""
+    """flask-smorest's Api with every error documented as problem+json.
+
+    No catch-all ``default`` response: each operation lists the statuses it can answer, so a
+    client (and schemathesis) can rely on them.
+    """
 
     ERROR_SCHEMA = Problem
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_responses(self) -> None:
         for status in http.HTTPStatus:
@@ -65,10 +70,87 @@ class StrictParser(FlaskParser):
         abort(400, description="the body is not valid JSON")
 
 
+# The request headers of the contract (api.md "Concurrency and retries"), and what a bad one costs.
+HEADERS: dict[str, tuple[dict[str, Any], tuple[int, ...]]] = {
+    "Idempotency-Key": (
+        {
+            "description": "Executes the POST once; a retry with the same key and body gets the "
+            "first answer. 409 while the first is still running, 422 for another body.",
+            "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,200}$"},
+        },
+        (409, 422),
+    ),
+    "If-Match": (
+        {
+            "description": "The version (ETag) the command was decided on; 412 if it moved on.",
+            "schema": {"type": "string", "pattern": '^(\\*|(W/)?"?[0-9]{1,18}"?)$'},
+        },
+        (412, 422),
+    ),
+    "X-Min-Position": (
+        {
+            "description": "An X-Position a command answered: waits (bounded) until the lists "
+            "show it. 422 for a position no command answered.",
+            "schema": {"type": "string", "pattern": "^[0-9]{1,18}$"},
+        },
+        (422,),
+    ),
+}
+HEADERS_KEY = "betotrace_headers"
+
+
+def document_header(func: F, name: str) -> F:
+    """Note on a view that it honours the request header ``name`` (see ``HEADERS``)."""
+    apidoc: dict[str, Any] = func.__dict__.setdefault("_apidoc", {})
+    apidoc.setdefault(HEADERS_KEY, []).append(name)
+    return func
+
+
 class ApiBlueprint(Blueprint):  # type: ignore[misc]
-    """A resource's blueprint, with a shorthand for the errors an endpoint can answer."""
+    """A resource's blueprint, with shorthands for the errors and headers of an endpoint."""
 
     ARGUMENTS_PARSER = StrictParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.extend((self._prepare_body_doc, self._prepare_headers_doc))
+
+    @staticmethod
+    def _prepare_body_doc(
+        doc: dict[str, Any], _doc_info: dict[str, Any], *, method: str, **_: Any
+    ) -> Any:
+        """What ``create_app``'s guard answers: 422 for unknown query parameters; for a body
+        over the size limit 413, of another type than JSON 415, that is not JSON 400."""
+        codes = [422]
+        if method in ("post", "patch", "put"):
+            codes += [413, 415]
+        if "requestBody" in doc:
+            codes.append(400)
+        for code in codes:
+            doc.setdefault("responses", {}).setdefault(code, http.HTTPStatus(code).name)
+        return doc
+
+    @staticmethod
+    def _prepare_headers_doc(doc: dict[str, Any], doc_info: dict[str, Any], **_: Any) -> Any:
+        """Header parameters, and the error statuses a bad header value answers."""
+        names = doc_info.get(HEADERS_KEY, [])
+        parameters = doc.setdefault("parameters", []) if names else []
+        for name in dict.fromkeys(names):
+            parameter, codes = HEADERS[name]
+            parameters.append({"in": "header", "name": name, "required": False, **parameter})
+            for code in codes:
+                doc.setdefault("responses", {}).setdefault(code, http.HTTPStatus(code).name)
+        return doc
+
+    def honours(self, *names: str) -> Callable[[F], F]:
+        """Document that the endpoint reads these request headers (see ``HEADERS``)."""
+
+        def decorate(func: F) -> F:
+            for name in names:
+                func = document_header(func, name)
+            return func
+
+        return decorate
 
     def problems(self, *codes: int) -> Callable[[F], F]:
         """Document that the endpoint can answer these error statuses (problem+json)."""

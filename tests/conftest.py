@@ -73,9 +73,9 @@ def postgres_env() -> Iterator[dict[str, str]]:
     pytest.fail(f"no PostgreSQL for the tests: {problem}{hint}", pytrace=False)
 
 
-@pytest.fixture
-def postgres_schema_env(postgres_env: dict[str, str]) -> Iterator[dict[str, str]]:
-    """`postgres_env` plus POSTGRES_SCHEMA: a new empty schema, dropped after the test."""
+@contextlib.contextmanager
+def fresh_schema(postgres_env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """`postgres_env` plus POSTGRES_SCHEMA: a new empty schema, dropped afterwards."""
     schema = sql.Identifier(name := f"t_{secrets.token_hex(8)}")
     with connect(postgres_env) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(schema))
@@ -83,6 +83,13 @@ def postgres_schema_env(postgres_env: dict[str, str]) -> Iterator[dict[str, str]
     with connect(postgres_env) as conn:
         conn.execute("SET lock_timeout = '30s'")  # an unclosed pool would block the drop forever
         conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(schema))
+
+
+@pytest.fixture
+def postgres_schema_env(postgres_env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """`postgres_env` plus POSTGRES_SCHEMA: a new empty schema, dropped after the test."""
+    with fresh_schema(postgres_env) as env:
+        yield env
 
 
 # --- Applications --------------------------------------------------------------------------------

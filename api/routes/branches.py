@@ -28,6 +28,7 @@ def _location(data: dict[str, Any] | None) -> Location | None:
 @blp.route("", methods=["GET"])
 @blp.response(200, BranchListOut)
 @blp.problems(401, 403)
+@blp.honours("X-Min-Position")
 def list_branches() -> dict[str, Any]:
     """My company's branches, closed ones too, by name."""
     min_position()
@@ -69,6 +70,7 @@ def get_branch(branch_id: UUID) -> Response:
 @blp.arguments(BranchPatchIn)
 @blp.response(200, BranchOut)
 @blp.problems(401, 403, 404, 409, 412, 415)
+@blp.honours("If-Match")
 def change(body: dict[str, Any], branch_id: UUID) -> Response:
     """Rename, move, change products, close or reopen a branch (admins); If-Match honoured."""
     principal = require_supplier()

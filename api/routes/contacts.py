@@ -31,6 +31,7 @@ def _answer(actor: Actor, found: ContactPerson) -> dict[str, Any]:
 @blp.route("", methods=["GET"])
 @blp.response(200, ContactListOut)
 @blp.problems(401, 403)
+@blp.honours("X-Min-Position")
 def list_contacts() -> dict[str, Any]:
     """My company's contact persons."""
     min_position()

@@ -34,6 +34,7 @@ def _near(text: str | None) -> tuple[float, float] | None:
 @blp.arguments(DirectoryQuery, location="query")
 @blp.response(200, DirectoryOut)
 @blp.problems(401)
+@blp.honours("X-Min-Position")
 def search(query: dict[str, Any]) -> dict[str, Any]:
     """Active branches by name prefix and product; nearest first when `near` is given."""
     min_position()

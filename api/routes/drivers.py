@@ -18,6 +18,7 @@ blp = ApiBlueprint("drivers", __name__, url_prefix="/api/drivers", description="
 @blp.route("", methods=["GET"])
 @blp.response(200, DriverListOut)
 @blp.problems(401, 403)
+@blp.honours("X-Min-Position")
 def list_drivers() -> dict[str, Any]:
     """My company's drivers."""
     min_position()

@@ -121,6 +121,7 @@ def request_order(body: dict[str, Any]) -> Response:
 @blp.arguments(OrderListQuery, location="query")
 @blp.response(200, OrderPageOut)
 @blp.problems(401)
+@blp.honours("X-Min-Position")
 def list_orders(query: dict[str, Any]) -> dict[str, Any]:
     """My company's orders by delivery moment, filtered, a page at a time."""
     min_position()
@@ -154,6 +155,7 @@ def list_orders(query: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/<uuid:order_id>", methods=["GET"])
 @blp.response(200, OrderOut)
 @blp.problems(401, 404)
+@blp.honours("X-Min-Position")
 def get_order(order_id: UUID) -> Response:
     """One of my orders, with the other party's contact details; X-Min-Position honoured."""
     min_position()
@@ -179,6 +181,7 @@ def order_history(query: dict[str, Any], order_id: UUID) -> dict[str, Any]:
 @blp.arguments(EmptyIn(), required=False)
 @blp.response(200, OrderOut)
 @blp.problems(*COMMAND_ERRORS)
+@blp.honours("If-Match")
 def accept(_body: dict[str, Any], order_id: UUID) -> Response:
     """Accept a requested order (supplier)."""
     return _command(lambda p, v: services().app.accept_order(p.actor, order_id, expected_version=v))
@@ -189,6 +192,7 @@ def accept(_body: dict[str, Any], order_id: UUID) -> Response:
 @blp.arguments(RescheduleIn)
 @blp.response(200, OrderOut)
 @blp.problems(*COMMAND_ERRORS)
+@blp.honours("If-Match")
 def reschedule(body: dict[str, Any], order_id: UUID) -> Response:
     """Propose, or counter-propose, a new delivery moment (either party)."""
     return _command(
@@ -203,6 +207,7 @@ def reschedule(body: dict[str, Any], order_id: UUID) -> Response:
 @blp.arguments(MessageIn(), required=False)
 @blp.response(200, OrderOut)
 @blp.problems(*COMMAND_ERRORS)
+@blp.honours("If-Match")
 def accept_proposal(_body: dict[str, Any], order_id: UUID) -> Response:
     """Accept the pending proposal (the party that did not propose)."""
     return _command(
@@ -215,6 +220,7 @@ def accept_proposal(_body: dict[str, Any], order_id: UUID) -> Response:
 @blp.arguments(MessageIn(), required=False)
 @blp.response(200, OrderOut)
 @blp.problems(*COMMAND_ERRORS)
+@blp.honours("If-Match")
 def decline_proposal(body: dict[str, Any], order_id: UUID) -> Response:
     """Decline the pending proposal, optionally saying why (the party that did not propose)."""
     return _command(
@@ -229,6 +235,7 @@ def decline_proposal(body: dict[str, Any], order_id: UUID) -> Response:
 @blp.arguments(DeliveryIn)
 @blp.response(200, OrderOut)
 @blp.problems(*COMMAND_ERRORS)
+@blp.honours("If-Match")
 def plan_delivery(body: dict[str, Any], order_id: UUID) -> Response:
     """Plan a truck load of a planned order, optionally with its driver (supplier)."""
     return _command(
@@ -247,6 +254,7 @@ def plan_delivery(body: dict[str, Any], order_id: UUID) -> Response:
 @blp.arguments(DriverAssignmentIn)
 @blp.response(200, OrderOut)
 @blp.problems(*COMMAND_ERRORS)
+@blp.honours("If-Match")
 def assign_driver(body: dict[str, Any], order_id: UUID, number: int) -> Response:
     """Assign a driver to a truck load (supplier)."""
     if number > 10_000:
@@ -263,6 +271,7 @@ def assign_driver(body: dict[str, Any], order_id: UUID, number: int) -> Response
 @blp.arguments(EmptyIn(), required=False)
 @blp.response(200, OrderOut)
 @blp.problems(*COMMAND_ERRORS)
+@blp.honours("If-Match")
 def finish(_body: dict[str, Any], order_id: UUID) -> Response:
     """Mark a planned order as finished (supplier, or the customer when the supplier forgot)."""
     return _command(lambda p, v: services().app.finish_order(p.actor, order_id, expected_version=v))
@@ -273,6 +282,7 @@ def finish(_body: dict[str, Any], order_id: UUID) -> Response:
 @blp.arguments(CancelIn)
 @blp.response(200, OrderOut)
 @blp.problems(*COMMAND_ERRORS)
+@blp.honours("If-Match")
 def cancel(body: dict[str, Any], order_id: UUID) -> Response:
     """Cancel an open order, saying why (either party)."""
     return _command(

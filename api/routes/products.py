@@ -37,6 +37,7 @@ def _item(code: str) -> dict[str, Any]:
 @blp.route("", methods=["GET"])
 @blp.response(200, ProductListOut)
 @blp.problems(401, 403)
+@blp.honours("X-Min-Position")
 def list_products() -> dict[str, Any]:
     """The catalogue, by code."""
     min_position()

@@ -21,6 +21,7 @@ blp = ApiBlueprint("users", __name__, url_prefix="/api/users", description="Coll
 @blp.route("", methods=["GET"])
 @blp.response(200, UserListOut)
 @blp.problems(401)
+@blp.honours("X-Min-Position")
 def list_users() -> dict[str, Any]:
     """Everyone of my company, with role and status."""
     min_position()

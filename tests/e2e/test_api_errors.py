@@ -1,0 +1,97 @@
+"""Bad requests over HTTP: each a problem+json naming what is wrong, each status documented."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.e2e.live import LiveApi, order_body
+
+PROBLEM = "application/problem+json"
+
+
+def test_a_position_no_command_answered_is_refused_at_once(live: LiveApi) -> None:
+    order = live.request_order()
+    started = time.monotonic()
+
+    answer = live.http.get(
+        f"/api/orders/{order['id']}", live.token("customer"), headers={"X-Min-Position": "9" * 12}
+    )
+
+    assert time.monotonic() - started < 2  # not the bounded wait of a real position
+    assert (answer.status, answer.content_type) == (422, PROBLEM)
+    assert list(answer.json["errors"]) == ["X-Min-Position"]
+
+
+def test_a_body_that_is_not_json_is_a_bad_request(live: LiveApi) -> None:
+    answer = live.http.request(
+        "POST",
+        "/api/orders",
+        token=live.token("customer"),
+        raw=b"\x00",
+        headers={"Content-Type": "application/json"},
+    )
+
+    assert (answer.status, answer.content_type) == (400, PROBLEM)
+    assert "JSON" in answer.json["detail"]
+
+
+def test_a_missing_nested_field_is_named_in_the_detail_and_the_errors(live: LiveApi) -> None:
+    body = order_body(live.own)
+    del body["site"]["name"]
+
+    answer = live.http.post("/api/orders", live.token("customer"), body)
+
+    assert (answer.status, answer.content_type) == (422, PROBLEM)
+    assert list(answer.json["errors"]) == ["site.name"]
+    assert answer.json["detail"].startswith("site.name: ")
+
+
+def test_every_operation_documents_its_statuses_without_a_catch_all(live: LiveApi) -> None:
+    document = live.http.get("/api/openapi.json").json
+    operations: list[tuple[str, dict[str, Any]]] = [
+        (f"{method.upper()} {path}", operation)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if method != "parameters"
+    ]
+
+    assert [name for name, op in operations if "default" in op["responses"]] == []
+    assert [
+        name
+        for name, op in operations
+        if "requestBody" in op and not {"400", "413", "415", "422"} <= set(op["responses"])
+    ] == []
+    commands = [op for name, op in operations if name.startswith("POST /api/orders/")]
+    assert all(
+        {"If-Match", "Idempotency-Key"} <= {p["name"] for p in op["parameters"]} for op in commands
+    )
+
+
+def test_an_anonymous_request_is_unauthorised_whatever_its_body_or_query(live: LiveApi) -> None:
+    typed = live.http.request(
+        "POST", "/api/orders", raw=b"x", headers={"Content-Type": "text/plain"}
+    )
+    queried = live.http.get("/api/me?unknown=1")
+    invalid = live.http.post("/api/orders", body={"quantity_m3": "lots"})
+
+    assert [a.status for a in (typed, queried, invalid)] == [401, 401, 401]
+    assert all(a.header("WWW-Authenticate") for a in (typed, queried, invalid))
+
+
+def test_an_unknown_query_parameter_is_named_and_documented(live: LiveApi) -> None:
+    answer = live.http.get("/api/me?colour=red", live.token("customer"))
+    document = live.http.get("/api/openapi.json").json
+
+    assert (answer.status, answer.content_type) == (422, PROBLEM)
+    assert answer.json["errors"] == {"colour": ["unknown query parameter"]}
+    assert "422" in document["paths"]["/api/me"]["get"]["responses"]
+
+
+def test_wrong_methods_and_unknown_routes_are_problems(live: LiveApi) -> None:
+    wrong = live.http.request("DELETE", "/api/orders", token=live.token("customer"))
+    unknown = live.http.get("/api/nothing-here", live.token("customer"))
+
+    assert (wrong.status, wrong.content_type) == (405, PROBLEM)
+    assert set((wrong.header("Allow") or "").replace(" ", "").split(",")) >= {"GET", "POST"}
+    assert (unknown.status, unknown.content_type) == (404, PROBLEM)
