@@ -120,3 +120,16 @@ class Targets:
         """The link token of a fresh invitation."""
         user_id, expires = self.invitee()
         return invitation_token(self.services, user_id, expires)
+
+    def notification(self, side: str) -> UUID:
+        """A fresh notification of that side's admin (about an order of this world)."""
+        if side == "supplier":  # a new request tells the supplier's admins and planners
+            self.order("requested")
+            owner = self._supplier
+        else:  # an acceptance tells the customer who requested
+            self.order("planned")
+            owner = self._customer
+        assert owner.user_id is not None
+        newest = self.services.read.notifications.feed(owner.user_id, limit=1).items
+        assert newest, f"no notification for the {side} admin"
+        return newest[0].notification_id

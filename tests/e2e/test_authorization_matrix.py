@@ -49,6 +49,7 @@ class Expected:
     public: bool = False
     side_only: str | None = None  # the resources of one side only (/api/drivers: suppliers')
     role_first: bool = False  # the role is checked before the resource is looked for
+    personal: bool = False  # one user's (the own side's admin): anyone else's is not found
 
 
 def nothing(_targets: Targets, _side: str) -> tuple[dict[str, Any], Any]:
@@ -245,6 +246,15 @@ EXPECTED: dict[tuple[str, str], Expected] = {
         owned=True,
         side_only="supplier",
     ),
+    # one's own in-app notifications: a colleague's are as unknown as a stranger's
+    ("GET", "/api/notifications"): Expected(EVERYONE, 200, nothing),
+    ("POST", "/api/notifications/<uuid:notification_id>/read"): Expected(
+        EVERYONE,
+        200,
+        lambda t, side: ({"notification_id": t.notification(side)}, {}),
+        owned=True,
+        personal=True,
+    ),
 }
 
 # Each caller: None is anonymous; else (company, side, role).
@@ -304,6 +314,8 @@ def expected_status(expected: Expected, caller: Caller) -> int:
         return 403
     if expected.role_first and (side, role) not in expected.allowed:
         return 403
+    if expected.personal and (company, role) != ("own", "admin"):
+        return 404
     if expected.owned and company == "other":
         return 404
     if (side, role) not in expected.allowed:

@@ -128,6 +128,9 @@ class Renderer:
             _html(greeting, intro, lines, action, link, closing, language), subtype="html"
         )
         mail["Content-Language"] = language  # after the content: set_content drops Content-*
+        # The stdlib would draw a boundary from the global `random` state (shared with the
+        # rest of the process); one derived from the message is as unique and repeatable.
+        mail.set_boundary(f"=_betotrace_{message.message_id}")
         return mail
 
     def _lines(self, message: Outgoing, language: str) -> list[str]:
