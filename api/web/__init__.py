@@ -9,9 +9,11 @@ def init_web(app: Flask) -> None:
     """Register the web UI on the app (after the API and its error handlers)."""
     from api.web import (  # noqa: F401 (their routes)
         auth_views,
+        new_order,
         order_commands,
         order_page,
         orders_list,
+        profile_views,
     )
     from api.web.blueprint import bp
     from api.web.errors import init_errors

@@ -11,7 +11,7 @@ from api.errors import ApiError
 from api.http import services
 from api.web.blueprint import bp
 from api.web.forms import safe_next, text
-from api.web.i18n import gettext, n_, render
+from api.web.i18n import gettext, render
 from api.web.session import WebUser, signed_in
 from betotrace_es.domain.exceptions import DomainError, ValidationError
 from betotrace_es.domain.people import User
@@ -111,13 +111,3 @@ def _accept(user_id: object, values: dict[str, str]) -> User:
         )
         .aggregate
     )
-
-
-ROLES = {"admin": n_("Admin"), "planner": n_("Planner"), "viewer": n_("Viewer")}
-
-
-@bp.route("/profile")
-@signed_in
-def profile() -> str:
-    """My profile (read only until the settings screens arrive)."""
-    return render("profile.html", roles=ROLES)
