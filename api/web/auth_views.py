@@ -82,6 +82,9 @@ def accept_invitation(token: str) -> Response | tuple[str, int]:
         )
         return render("error.html", title=gettext("Invitation"), message=message), 404
     user = found.app.load(User, user_id, "invitation")
+    if found.app.get_company(user.company_id).member(user_id).joined:
+        message = gettext("This invitation was already used. Log in with your e-mail address.")
+        return render("error.html", title=gettext("Invitation"), message=message), 410
     values = {"first_name": text("first_name"), "last_name": text("last_name")}
     if request.method == "GET":
         return render("invitation.html", email=user.email, values=values, errors={}), 200
