@@ -14,6 +14,7 @@ def init_web(app: Flask) -> None:
         order_page,
         orders_list,
         profile_views,
+        settings_views,
     )
     from api.web.blueprint import bp
     from api.web.errors import init_errors

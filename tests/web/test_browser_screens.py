@@ -69,5 +69,11 @@ def test_screenshots_of_the_main_screens(browser: Browser, live_server: str) -> 
         session.screenshot(f"user-menu-{name}")
         session.page.get_by_role("link", name="My profile").click()
         session.screenshot(f"profile-{name}")
+        session.page.get_by_role("link", name="Settings").click()
+        session.screenshot(f"settings-{name}")
+        if email == SUPPLIER_PLANNER:
+            session.page.get_by_role("link", name="Drivers").click()
+            expect(session.page.locator("h1")).to_have_text("Drivers")
+            session.screenshot("drivers-supplier-desktop")
         session.close()
     assert Path(SCREENSHOTS / "login.png").stat().st_size > 0
