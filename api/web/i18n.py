@@ -133,7 +133,11 @@ def init_i18n(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         has_endpoint=has_endpoint,
     )
-    environment.filters.update(moment=moment, day=day, clock=clock, number=number, phone=phone)
+    from api.web.domain_messages import translated
+
+    environment.filters.update(
+        moment=moment, day=day, clock=clock, number=number, phone=phone, domain=translated
+    )
     app.extensions[ENVIRONMENT] = environment
 
 

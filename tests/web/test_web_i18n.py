@@ -62,3 +62,12 @@ def test_the_language_switch_changes_every_label(client: FlaskClient) -> None:
         token = csrf_token(client.get("/orders").get_data(as_text=True))
         client.post("/language", data={"lang": language, "next": "/orders", "csrf_token": token})
         assert f"<h1>{label}</h1>" in client.get("/orders").get_data(as_text=True)
+
+
+def test_the_domain_messages_translated_are_ones_the_domain_says() -> None:
+    from api.web.domain_messages import FIXED
+
+    sources = "".join(
+        p.read_text() for p in (Path(__file__).parents[2] / "src" / "betotrace_es").rglob("*.py")
+    )
+    assert [m for m in FIXED if f'"{m}"' not in sources] == []

@@ -86,6 +86,7 @@ def test_the_domain_rules_are_shown_at_their_fields(demo: Demo, client: FlaskCli
     html = client.post("/orders/new", data=form).get_data(as_text=True)
     assert 'id="error-quantity_m3"' in html
     assert 'id="error-delivery_at"' in html
+    assert "moet in de toekomst liggen" in html  # the domain's words, in the user's language
 
 
 def test_the_site_rules_are_shown_at_the_site_fields(demo: Demo, client: FlaskClient) -> None:
