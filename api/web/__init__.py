@@ -15,6 +15,7 @@ def init_web(app: Flask) -> None:
         orders_list,
         profile_views,
         settings_views,
+        users_views,
     )
     from api.web.blueprint import bp
     from api.web.errors import init_errors

@@ -8,13 +8,13 @@ from werkzeug.wrappers import Response
 from api.http import services
 from api.web.blueprint import bp
 from api.web.forms import text
-from api.web.i18n import gettext, n_, render
+from api.web.i18n import gettext, render
 from api.web.session import principal, signed_in
+from api.web.users_views import ROLES
 from betotrace_es.domain.exceptions import ValidationError
 from betotrace_es.domain.people import Profile
 from betotrace_es.domain.values import PhoneNumber
 
-ROLES = {"admin": n_("Admin"), "planner": n_("Planner"), "viewer": n_("Viewer")}
 MAX_PHONES = 5
 
 
