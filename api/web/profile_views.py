@@ -18,10 +18,10 @@ from betotrace_es.domain.values import PhoneNumber
 MAX_PHONES = 5
 
 
-def _phones() -> list[PhoneNumber]:
-    """The filled rows of the phone table (a row left empty is no number)."""
+def phone_rows(count: int = MAX_PHONES) -> list[PhoneNumber]:
+    """The filled rows of a phone table (a row left empty is no number)."""
     rows = []
-    for index in range(MAX_PHONES):
+    for index in range(count):
         label, number = (
             text(f"phone_numbers[{index}].label"),
             text(f"phone_numbers[{index}].number"),
@@ -71,7 +71,7 @@ def save_profile() -> Response | tuple[str, int]:
             last_name=text("last_name"),
             job_title=text("job_title"),
             language=text("language"),
-            phone_numbers=_phones(),
+            phone_numbers=phone_rows(),
         )
     except ValidationError as error:
         return _form(dict(request.form), error.errors, 422)

@@ -75,5 +75,9 @@ def test_screenshots_of_the_main_screens(browser: Browser, live_server: str) -> 
             session.page.get_by_role("link", name="Drivers").click()
             expect(session.page.locator("h1")).to_have_text("Drivers")
             session.screenshot("drivers-supplier-desktop")
+            session.open("/settings/contacts")
+            session.screenshot("contacts-supplier-desktop")
+            session.open("/settings/users")
+            session.screenshot("users-supplier-desktop")
         session.close()
     assert Path(SCREENSHOTS / "login.png").stat().st_size > 0
