@@ -9,6 +9,7 @@ def init_web(app: Flask) -> None:
     """Register the web UI on the app (after the API and its error handlers)."""
     from api.web import (  # noqa: F401 (their routes)
         auth_views,
+        branches_views,
         contacts_views,
         new_order,
         order_commands,

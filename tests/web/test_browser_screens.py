@@ -77,6 +77,8 @@ def test_screenshots_of_the_main_screens(browser: Browser, live_server: str) -> 
             session.screenshot("drivers-supplier-desktop")
             session.open("/settings/contacts")
             session.screenshot("contacts-supplier-desktop")
+            session.open("/settings/branches")
+            session.screenshot("branches-supplier-desktop")
             session.open("/settings/users")
             session.screenshot("users-supplier-desktop")
         session.close()
