@@ -15,6 +15,7 @@ def init_web(app: Flask) -> None:
         order_commands,
         order_page,
         orders_list,
+        products_views,
         profile_views,
         settings_views,
         users_views,

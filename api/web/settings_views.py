@@ -67,6 +67,7 @@ def _screens(who: Principal) -> list[tuple[str, str]]:
     screens = [("web.profile", n_("My profile"))]
     if who.is_supplier:
         screens.append(("web.branches", n_("Branches")))
+        screens.append(("web.products", n_("Products")))
         screens.append(("web.contacts", n_("Contact persons")))
         screens.append(("web.drivers", n_("Drivers")))
     screens.append(("web.users", n_("Users")))

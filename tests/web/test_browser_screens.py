@@ -79,6 +79,8 @@ def test_screenshots_of_the_main_screens(browser: Browser, live_server: str) -> 
             session.screenshot("contacts-supplier-desktop")
             session.open("/settings/branches")
             session.screenshot("branches-supplier-desktop")
+            session.open("/settings/products")
+            session.screenshot("products-supplier-desktop")
             session.open("/settings/users")
             session.screenshot("users-supplier-desktop")
         session.close()
