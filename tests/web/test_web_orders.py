@@ -134,3 +134,37 @@ def test_another_companys_order_is_not_found(demo: Demo, client: FlaskClient) ->
         f"{order_url(order.id)}/cancel", data={"csrf_token": token, "message": "x"}
     )
     assert refused.status_code == 404
+
+
+def test_the_supplier_plans_a_truck_load_and_assigns_a_driver(
+    demo: Demo, client: FlaskClient
+) -> None:
+    order = demo.request_order()
+    demo.services.app.accept_order(demo.actor(SUPPLIER_PLANNER), order.id)
+    supplier = demo.actor(SUPPLIER_PLANNER).company_id
+    assert supplier is not None
+    driver = demo.services.read.settings.drivers(supplier, active_only=True)[0]
+    log_in(client, SUPPLIER_PLANNER)
+    _english(client)
+    url = order_url(order.id)
+    html = _command(client, url, "plan_delivery", volume_m3="8", date="", time="")
+    assert "The truck load is planned." in html
+    html = _command(
+        client, url, "assign_driver", delivery_number="1", driver_id=str(driver.driver_id)
+    )
+    assert "The driver is assigned." in html
+    assert "Driver assigned" in html
+    assert (
+        demo.services.app.get_order(demo.actor(SUPPLIER_PLANNER), order.id).deliveries[0].driver_id
+        == driver.driver_id
+    )
+
+
+def test_a_truck_load_without_volume_is_refused_at_the_field(
+    demo: Demo, client: FlaskClient
+) -> None:
+    order = demo.request_order()
+    demo.services.app.accept_order(demo.actor(SUPPLIER_PLANNER), order.id)
+    log_in(client, SUPPLIER_PLANNER)
+    html = _command(client, order_url(order.id), "plan_delivery", volume_m3="0")
+    assert 'id="error-volume_m3"' in html
