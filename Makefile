@@ -4,7 +4,7 @@ PY = $(VENV)/bin/python
 PYTEST_ARGS ?=
 STAMP = $(VENV)/.installed
 
-.PHONY: install test lint format run bench bench-projections bench-api pg clean translations
+.PHONY: install test lint format run bench bench-projections bench-api pg clean translations translations-web translations-mail
 
 install: $(STAMP)
 
@@ -30,6 +30,23 @@ format: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/betotrace run
 
+# The web UI's catalogues (domain "web", api/web/translations): extract the labels, merge them
+# into nl/fr/en (new ones arrive untranslated: translate them in the .po files), compile the .mo.
+WEB_I18N = api/web/translations
+BABEL = $(VENV)/bin/pybabel
+translations: translations-web translations-mail
+
+translations-web: $(STAMP)
+	$(BABEL) extract -F api/web/babel.cfg -k n_ --no-location --sort-output --width 100 \
+		--project Betotrace -o $(WEB_I18N)/web.pot api/web
+	for lang in nl fr en; do \
+		if [ -f $(WEB_I18N)/$$lang/LC_MESSAGES/web.po ]; then \
+			$(BABEL) update -D web -i $(WEB_I18N)/web.pot -d $(WEB_I18N) -l $$lang \
+				--no-fuzzy-matching --width 100 --ignore-obsolete; \
+		else $(BABEL) init -D web -i $(WEB_I18N)/web.pot -d $(WEB_I18N) -l $$lang --width 100; fi; \
+	done
+	$(BABEL) compile -D web -d $(WEB_I18N) --statistics
+
 bench: $(STAMP)
 	$(PY) scripts/bench_store.py
 
@@ -52,7 +69,7 @@ clean:
 # Texts of e-mails and notifications: extract the message ids, update the nl/fr/en catalogues,
 # compile them (the .mo files are committed; tests/unit/test_translations.py fails on a gap).
 TRANSLATIONS = src/betotrace_es/translations
-translations: $(STAMP)
+translations-mail: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-default-keywords -k N_ --no-location \
 		--omit-header --sort-output -o $(TRANSLATIONS)/messages.pot .
 	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \

@@ -38,6 +38,9 @@ def create_app(
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_blueprint())
     register_error_handlers(app)
+    from api.web import init_web
+
+    init_web(app)  # the browser UI, after the API's error handlers
     app.before_request(_guard)
     return app
 

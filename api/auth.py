@@ -72,14 +72,14 @@ def authenticate(services: Services) -> Principal:
     record = services.state.find_token(hashed)
     if record is None or record.revoked or record.expires_at <= time.time():
         raise _unauthorized("the token is invalid, expired or revoked")
-    principal = _principal(services, record.user_id, record.company_id, hashed)
+    principal = principal_of(services, record.user_id, record.company_id, hashed)
     if principal is None:
         raise _unauthorized("the account is no longer active")
     return principal
 
 
-def _principal(
-    services: Services, user_id: UUID, company_id: UUID, hashed: str | None
+def principal_of(
+    services: Services, user_id: UUID, company_id: UUID, hashed: str | None = None
 ) -> Principal | None:
     """The principal if the user is an active member of the company right now."""
     try:
@@ -97,8 +97,11 @@ def _unauthorized(detail: str) -> ApiError:
     return ApiError(401, detail, headers={"WWW-Authenticate": 'Bearer realm="betotrace"'})
 
 
-def issue_token(services: Services, email: str, password: str, address: str) -> tuple[str, float]:
-    """A new token for good credentials; 401 for bad ones, 429 while throttled."""
+def check_login(services: Services, email: str, password: str, address: str) -> Principal:
+    """The principal for good credentials; 401 for bad ones, 429 while throttled.
+
+    The one login rule of the API's tokens and the web UI's sessions.
+    """
     settings, state = services.settings, services.state
     now = time.time()
     subjects = [f"account:{normalised_key(email)}", f"address:{address}"]
@@ -115,14 +118,22 @@ def issue_token(services: Services, email: str, password: str, address: str) -> 
             )
     user = services.app.user_by_email(email)
     good = verify_password(user.password_hash if user else _DUMMY_HASH, password)
-    principal = _principal(services, user.id, user.company_id, None) if user and good else None
+    principal = principal_of(services, user.id, user.company_id) if user and good else None
     if principal is None:
         state.record_failure(subjects, now)
         raise _unauthorized("wrong e-mail address or password")
     state.clear_failures(subjects[0])
+    return principal
+
+
+def issue_token(services: Services, email: str, password: str, address: str) -> tuple[str, float]:
+    """A new token for good credentials; 401 for bad ones, 429 while throttled."""
+    principal = check_login(services, email, password, address)
     token = secrets.token_urlsafe(32)
-    expires_at = now + settings.token_hours * 3600
-    state.store_token(token_hash(token), principal.user.id, principal.company.id, expires_at)
+    expires_at = time.time() + services.settings.token_hours * 3600
+    services.state.store_token(
+        token_hash(token), principal.user.id, principal.company.id, expires_at
+    )
     return token, expires_at
 
 

@@ -161,6 +161,7 @@ def _serve(host: str, port: int, workers: int | None, threads: int) -> None:
     sqlite = backend_name(store_env()) == "sqlite"
     count = workers or (1 if sqlite else 2)
     base = f"http://{host}:{port}"
+    click.echo(f"Web UI: {base}/  (log in with an e-mail address above, or any user of yours)")
     click.echo(f"Serving {base}  (API docs: {base}/api/docs, OpenAPI: {base}/api/openapi.json)")
     click.echo("Log in: POST /api/auth/token {email, password} → Authorization: Bearer <token>")
     os.environ.setdefault("BETOTRACE_BASE_URL", base)

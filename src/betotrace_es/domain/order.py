@@ -16,15 +16,18 @@ from betotrace_es.domain.exceptions import (
 )
 from betotrace_es.domain.order_values import (
     Delivery,
+    OrderCommand,
     OrderedProduct,
     OrderStatus,
     Placement,
     Proposal,
     Site,
     action_needed_by,
+    allowed_commands,
     status_label,
 )
 from betotrace_es.domain.values import (
+    PERMISSIONS,
     Actor,
     CompanyKind,
     Party,
@@ -212,6 +215,19 @@ class Order(BetotraceAggregate):
     def status_label(self, language: str = "en") -> str:
         """The status as shown to users."""
         return status_label(self.status, self.pending_proposal, language)
+
+    def allowed_commands(self, actor: Actor) -> frozenset[OrderCommand]:
+        """The commands ``actor`` may give on this order now (none for a viewer or outsider)."""
+        if Permission.ORDER_COMMANDS not in PERMISSIONS[actor.role]:
+            return frozenset()
+        try:
+            party = self.party_of(actor)
+        except PermissionDeniedError:
+            return frozenset()
+        commands = allowed_commands(self.status, self.pending_proposal, party)
+        if not self.deliveries:
+            commands -= {OrderCommand.ASSIGN_DRIVER}
+        return commands
 
     def party_of(self, actor: Actor) -> Party:
         """Which side of this order the actor is on; outsiders are refused."""

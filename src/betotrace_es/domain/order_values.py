@@ -150,6 +150,47 @@ def action_needed_by(status: OrderStatus, pending: Proposal | None) -> Party | N
     return Party.SUPPLIER if status is OrderStatus.REQUESTED else None
 
 
+class OrderCommand(Enum):
+    """The commands a party can give on an existing order (the state table's rows)."""
+
+    ACCEPT = "accept"
+    PROPOSE_RESCHEDULE = "propose_reschedule"  # a counter-proposal when the other party proposed
+    ACCEPT_PROPOSAL = "accept_proposal"
+    DECLINE_PROPOSAL = "decline_proposal"
+    PLAN_DELIVERY = "plan_delivery"
+    ASSIGN_DRIVER = "assign_driver"
+    FINISH = "finish"
+    CANCEL = "cancel"
+
+
+def allowed_commands(
+    status: OrderStatus, pending: Proposal | None, party: Party
+) -> frozenset[OrderCommand]:
+    """What ``party`` may do now, by the state table (roles are the caller's business).
+
+    The aggregate's guards decide the same way; the unit tests hold the two together.
+    """
+    if status.is_final:
+        return frozenset()
+    allowed = {OrderCommand.CANCEL}
+    if pending is not None and pending.proposed_by is not party:
+        allowed |= {
+            OrderCommand.ACCEPT_PROPOSAL,
+            OrderCommand.DECLINE_PROPOSAL,
+            OrderCommand.PROPOSE_RESCHEDULE,
+        }
+    if pending is None and (status is OrderStatus.PLANNED or party is Party.SUPPLIER):
+        allowed.add(OrderCommand.PROPOSE_RESCHEDULE)
+    if status is OrderStatus.REQUESTED and pending is None and party is Party.SUPPLIER:
+        allowed.add(OrderCommand.ACCEPT)
+    if status is OrderStatus.PLANNED:
+        if party is Party.SUPPLIER:
+            allowed |= {OrderCommand.PLAN_DELIVERY, OrderCommand.ASSIGN_DRIVER}
+        if pending is None:
+            allowed.add(OrderCommand.FINISH)
+    return frozenset(allowed)
+
+
 _AWAITING = {
     "nl": {
         Party.SUPPLIER: "Wachten op goedkeuring leverancier",

@@ -1,0 +1,191 @@
+"""A customer's new order: find a branch, pick one of its products, say when and where."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from flask import abort, flash, redirect, request, url_for
+from marshmallow import ValidationError as SchemaError
+from werkzeug.wrappers import Response
+
+from api.auth import Principal
+from api.http import services
+from api.schemas.orders import OrderRequestIn
+from api.web.blueprint import bp
+from api.web.forms import FormError, flatten, local_moment, text
+from api.web.i18n import BRUSSELS, gettext, n_, render
+from api.web.order_page import POUR_METHODS
+from api.web.session import principal, signed_in
+from betotrace_es.application import Recorded
+from betotrace_es.domain.exceptions import DomainError, ValidationError
+from betotrace_es.domain.order import Order
+from betotrace_es.domain.order_values import Placement, Site
+from betotrace_es.domain.values import Address, Location
+from projections.branch_directory.queries import DirectoryEntry
+
+# marshmallow's own wording, said in the UI's language.
+SCHEMA_MESSAGES = {
+    "Missing data for required field.": n_("Required."),
+    "Not a valid number.": n_("Enter a number."),
+    "Field may not be null.": n_("Required."),
+}
+SITE_FIELDS = ("name", "access_notes", "contact_name", "contact_phone")
+ADDRESS_FIELDS = ("street", "number", "postal_code", "city")
+
+
+def _customer() -> Principal:
+    who = principal()
+    if who.is_supplier:
+        abort(403)
+    return who
+
+
+def _near() -> tuple[float, float] | None:
+    try:
+        lat, lon = float(request.args["lat"]), float(request.args["lon"])
+    except (KeyError, ValueError):
+        return None
+    return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
+
+
+def _branches() -> list[DirectoryEntry]:
+    product = request.args.get("product", "").strip() or None
+    directory = services().read.directory
+    return directory.search(request.args.get("q", "").strip()[:200], product, _near(), None, 20)
+
+
+def _chosen(raw: str) -> DirectoryEntry | None:
+    try:
+        return services().read.directory.get(UUID(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+def _number(name: str) -> str:
+    return text(name).replace(",", ".").replace(" ", "")
+
+
+def _body() -> dict[str, Any]:
+    """The form as the API's request body, so the API's schema reads it."""
+    site: dict[str, Any] = {k: text(f"site.{k}") for k in SITE_FIELDS}
+    site["address"] = {k: text(f"site.address.{k}") for k in ADDRESS_FIELDS}
+    if text("site.location.lat") or text("site.location.lon"):
+        site["location"] = {
+            "lat": _number("site.location.lat"),
+            "lon": _number("site.location.lon"),
+        }
+    body: dict[str, Any] = {
+        "branch_id": text("branch_id"),
+        "product_code": text("product_code"),
+        "quantity_m3": _number("quantity_m3"),
+        "pour_method": text("pour_method"),
+        "element": text("element"),
+        "site": site,
+        "customer_reference": text("customer_reference"),
+        "remarks": text("remarks"),
+    }
+    if _number("pour_rate_m3_per_h"):
+        body["pour_rate_m3_per_h"] = _number("pour_rate_m3_per_h")
+    if text("power_lines_nearby") in ("yes", "no"):
+        body["power_lines_nearby"] = text("power_lines_nearby") == "yes"
+    return body
+
+
+def _filled(body: dict[str, Any]) -> dict[str, Any]:
+    """The body without empty fields: an empty required field is then missing to the schema."""
+    kept = {k: _filled(v) if isinstance(v, dict) else v for k, v in body.items() if v != ""}
+    return {k: v for k, v in kept.items() if v != {}}
+
+
+def _read(body: dict[str, Any]) -> dict[str, Any]:
+    """The API's schema over the body, with the delivery moment typed in Brussels time."""
+    body = _filled(body)
+    errors: dict[str, list[str]] = {}
+    try:
+        body["delivery_at"] = local_moment("date", "time", "delivery_at").isoformat()
+    except FormError as error:
+        errors.update(error.errors)
+    try:
+        loaded: dict[str, Any] = OrderRequestIn().load(body)
+    except SchemaError as error:
+        for field, messages in flatten(error.messages).items():
+            errors.setdefault(field, [gettext(SCHEMA_MESSAGES.get(m, m)) for m in messages])
+    if errors:
+        raise FormError(errors)
+    return loaded
+
+
+def _request(who: Principal, body: dict[str, Any]) -> Recorded[Order]:
+    """The same command, built the same way, as ``POST /api/orders``."""
+    site, location = body["site"], body["site"]["location"]
+    return services().app.request_order(
+        who.actor,
+        branch_id=body["branch_id"],
+        product_code=body["product_code"],
+        quantity_m3=body["quantity_m3"],
+        delivery_at=body["delivery_at"],
+        pour_rate_m3_per_h=body["pour_rate_m3_per_h"],
+        placement=Placement.parse(body["pour_method"], body["element"], body["power_lines_nearby"]),
+        site=Site.parse(
+            name=site["name"],
+            address=Address.parse(**site["address"], field="site.address"),
+            location=None
+            if location is None
+            else Location.parse(location["lat"], location["lon"], "site.location"),
+            access_notes=site["access_notes"],
+            contact_name=site["contact_name"],
+            contact_phone=site["contact_phone"],
+        ),
+        customer_reference=body["customer_reference"],
+        remarks=body["remarks"],
+    )
+
+
+def _defaults(who: Principal) -> dict[str, str]:
+    tomorrow = datetime.now(BRUSSELS) + timedelta(days=1)
+    phones = who.user.profile.phone_numbers
+    return {
+        "date": tomorrow.date().isoformat(),
+        "time": "07:30",
+        "pour_method": "pump",
+        "site.contact_name": who.user.full_name,
+        "site.contact_phone": phones[0].number if phones else "",
+    }
+
+
+def _page(values: Any, errors: dict[str, list[str]], status: int) -> tuple[str, int]:
+    branch = _chosen(request.values.get("branch_id") or request.args.get("branch", ""))
+    return render(
+        "orders/new.html",
+        branch=branch,
+        branches=[] if branch else _branches(),
+        args=request.args,
+        values=values,
+        errors=errors,
+        pour_methods=POUR_METHODS,
+    ), status
+
+
+@bp.route("/orders/new", methods=["GET"])
+@signed_in
+def new_order() -> tuple[str, int]:
+    """Find a branch (name, product, nearest first), then fill in the order."""
+    who = _customer()
+    return _page(_defaults(who), {}, 200)
+
+
+@bp.route("/orders/new", methods=["POST"])
+@signed_in
+def send_order() -> Response | tuple[str, int]:
+    """Request the order; the form again with every error at its field."""
+    who = _customer()
+    try:
+        recorded = _request(who, _read(_body()))
+    except (FormError, ValidationError) as error:
+        return _page(request.form, error.errors, 422)
+    except DomainError as error:
+        return _page(request.form, {"": [error.message]}, 409)
+    flash(gettext("Your order request was sent to the supplier."), "success")
+    return redirect(url_for("web.order", order_id=recorded.aggregate.id, p=recorded.position))

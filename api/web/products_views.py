@@ -1,0 +1,106 @@
+"""Settings → Products: the supplier's catalogue with EN 206 specifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from api.auth import Principal
+from api.http import services
+from api.web.blueprint import bp
+from api.web.forms import text
+from api.web.i18n import gettext, render
+from api.web.session import principal, signed_in
+from betotrace_es.domain.concrete import ProductSpec
+from betotrace_es.domain.exceptions import DomainError, ValidationError
+from betotrace_es.domain.values import PERMISSIONS, Permission
+
+SPEC_TEXT = (
+    "strength_class",
+    "consistency_class",
+    "chloride_class",
+    "domain_of_use",
+    "cement_type",
+)
+
+
+def _supplier() -> Principal:
+    who = principal()
+    if not who.is_supplier:
+        abort(403)
+    return who
+
+
+def _spec() -> ProductSpec:
+    """The specification typed in the form; the domain checks every class."""
+    raw_dmax = text("dmax_mm")
+    try:
+        dmax = int(raw_dmax) if raw_dmax else None
+    except ValueError:
+        raise ValidationError.single("dmax_mm", gettext("Enter a number.")) from None
+    return ProductSpec.parse(
+        **{k: text(k) or None for k in SPEC_TEXT},
+        exposure_classes=text("exposure_classes").replace(",", " ").split(),
+        dmax_mm=dmax,
+    )
+
+
+def _page(values: Any, errors: dict[str, list[str]], status: int) -> tuple[str, int]:
+    who, found = _supplier(), services()
+    position = request.args.get("p", type=int)
+    if position:
+        found.read.wait_until(position, found.settings.min_position_timeout)
+    return render(
+        "settings/products.html",
+        products=found.read.settings.products(who.company.id),
+        may_manage=Permission.MANAGE_CATALOGUE in PERMISSIONS[who.actor.role],
+        values=values,
+        errors=errors,
+    ), status
+
+
+@bp.route("/settings/products", methods=["GET"])
+@signed_in
+def products() -> tuple[str, int]:
+    """The supplier's products."""
+    return _page({}, {}, 200)
+
+
+@bp.route("/settings/products", methods=["POST"])
+@signed_in
+def add_product() -> Response | tuple[str, int]:
+    """Add a product to the catalogue (admins)."""
+    who = _supplier()
+    try:
+        recorded = services().app.add_product(who.actor, text("code"), text("name"), _spec())
+    except ValidationError as error:
+        return _page(request.form, error.errors, 422)
+    flash(gettext("The product is added."), "success")
+    return redirect(url_for("web.products", p=recorded.position))
+
+
+@bp.route("/settings/products/change", methods=["POST"])
+@signed_in
+def change_product() -> Response | tuple[str, int]:
+    """Change a product's name and specification, or whether it is sold (admins)."""
+    who, app, code = _supplier(), services().app, text("code")
+    try:
+        recorded = None
+        old, name, spec = app.get_catalogue(who.company.id).product(code), text("name"), _spec()
+        if (old.name, old.spec) != (name, spec):
+            recorded = app.change_product(who.actor, code, name, spec)
+        selling = request.form.get("active") == "yes"
+        was_selling = request.form.get("was_active") == "yes"
+        if selling != was_selling:
+            change = app.reactivate_product if selling else app.deactivate_product
+            recorded = change(who.actor, code)
+    except ValidationError as error:
+        return _page({**request.form, "id": code}, error.errors, 422)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("web.products"))
+    if recorded is not None:
+        flash(gettext("The product is saved."), "success")
+    return redirect(url_for("web.products", p=recorded.position if recorded else None))
