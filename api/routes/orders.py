@@ -32,12 +32,13 @@ from api.schemas.orders import (
     OrderPageOut,
     OrderRequestIn,
     RescheduleIn,
+    order_request_arguments,
 )
 from betotrace_es.application import Recorded
 from betotrace_es.domain.exceptions import NotFoundError
 from betotrace_es.domain.order import Order
-from betotrace_es.domain.order_values import OrderStatus, Placement, Site
-from betotrace_es.domain.values import Address, Location, Party
+from betotrace_es.domain.order_values import OrderStatus
+from betotrace_es.domain.values import Party
 from projections.order_list.queries import InvalidCursorError, OrderFilter
 
 blp = ApiBlueprint("orders", __name__, url_prefix="/api/orders", description="Orders")
@@ -89,29 +90,7 @@ def _command(run: Callable[[Principal, int | None], Recorded[Order]]) -> Respons
 def request_order(body: dict[str, Any]) -> Response:
     """Request concrete from a branch (customers); send an Idempotency-Key to retry safely."""
     principal = require_customer()
-    site = body["site"]
-    location = site["location"]
-    recorded = services().app.request_order(
-        principal.actor,
-        branch_id=body["branch_id"],
-        product_code=body["product_code"],
-        quantity_m3=body["quantity_m3"],
-        delivery_at=body["delivery_at"],
-        pour_rate_m3_per_h=body["pour_rate_m3_per_h"],
-        placement=Placement.parse(body["pour_method"], body["element"], body["power_lines_nearby"]),
-        site=Site.parse(
-            name=site["name"],
-            address=Address.parse(**site["address"], field="site.address"),
-            location=None
-            if location is None
-            else Location.parse(location["lat"], location["lon"], "site.location"),
-            access_notes=site["access_notes"],
-            contact_name=site["contact_name"],
-            contact_phone=site["contact_phone"],
-        ),
-        customer_reference=body["customer_reference"],
-        remarks=body["remarks"],
-    )
+    recorded = services().app.request_order(principal.actor, **order_request_arguments(body))
     response = _answer(recorded, 201)
     response.headers["Location"] = f"/api/orders/{recorded.aggregate.id}"
     return response

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from api.auth import Principal
 from api.http import services
-from api.schemas.orders import OrderRequestIn
+from api.schemas.orders import OrderRequestIn, order_request_arguments
 from api.web.blueprint import bp
 from api.web.forms import FormError, flatten, local_moment, text
 from api.web.i18n import BRUSSELS, gettext, n_, render
@@ -21,8 +21,6 @@ from api.web.session import principal, signed_in
 from betotrace_es.application import Recorded
 from betotrace_es.domain.exceptions import DomainError, ValidationError
 from betotrace_es.domain.order import Order
-from betotrace_es.domain.order_values import Placement, Site
-from betotrace_es.domain.values import Address, Location
 from projections.branch_directory.queries import DirectoryEntry
 
 # marshmallow's own wording, said in the UI's language.
@@ -119,28 +117,7 @@ def _read(body: dict[str, Any]) -> dict[str, Any]:
 
 def _request(who: Principal, body: dict[str, Any]) -> Recorded[Order]:
     """The same command, built the same way, as ``POST /api/orders``."""
-    site, location = body["site"], body["site"]["location"]
-    return services().app.request_order(
-        who.actor,
-        branch_id=body["branch_id"],
-        product_code=body["product_code"],
-        quantity_m3=body["quantity_m3"],
-        delivery_at=body["delivery_at"],
-        pour_rate_m3_per_h=body["pour_rate_m3_per_h"],
-        placement=Placement.parse(body["pour_method"], body["element"], body["power_lines_nearby"]),
-        site=Site.parse(
-            name=site["name"],
-            address=Address.parse(**site["address"], field="site.address"),
-            location=None
-            if location is None
-            else Location.parse(location["lat"], location["lon"], "site.location"),
-            access_notes=site["access_notes"],
-            contact_name=site["contact_name"],
-            contact_phone=site["contact_phone"],
-        ),
-        customer_reference=body["customer_reference"],
-        remarks=body["remarks"],
-    )
+    return services().app.request_order(who.actor, **order_request_arguments(body))
 
 
 def _defaults(who: Principal) -> dict[str, str]:
