@@ -12,6 +12,7 @@ def init_web(app: Flask) -> None:
         branches_views,
         contacts_views,
         new_order,
+        notifications_views,
         order_commands,
         order_page,
         orders_list,
@@ -23,9 +24,11 @@ def init_web(app: Flask) -> None:
     from api.web.blueprint import bp
     from api.web.errors import init_errors
     from api.web.i18n import init_i18n
+    from api.web.notifications_views import init_notifications
     from api.web.session import init_sessions
 
     init_i18n(app)
+    init_notifications(app)
     init_sessions(app)
     app.register_blueprint(bp)
     init_errors(app)

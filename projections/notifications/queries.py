@@ -21,6 +21,12 @@ _SELECT = (
     "WHERE f.user_id = ?"
 )
 
+_COUNT_UNREAD = (
+    "SELECT COUNT(*) AS n FROM {q}notifications_feed f "
+    "LEFT JOIN {q}notification_reads r ON r.notification_id = f.notification_id "
+    "WHERE f.user_id = ? AND r.read_at IS NULL"
+)
+
 
 class InvalidFeedCursorError(ValueError):
     """The cursor was not one this feed handed out."""
@@ -73,16 +79,16 @@ class FeedQueries:
         sql += " ORDER BY f.created_at DESC, f.notification_id DESC LIMIT ?"
         with self.store.reading() as fetch:
             rows = fetch(sql, [*params, limit + 1])
-            count = fetch(
-                "SELECT COUNT(*) AS n FROM {q}notifications_feed f "
-                "LEFT JOIN {q}notification_reads r ON r.notification_id = f.notification_id "
-                "WHERE f.user_id = ? AND r.read_at IS NULL",
-                [str(user_id)],
-            )
+            count = fetch(_COUNT_UNREAD, [str(user_id)])
         items = [_item(r) for r in rows[:limit]]
         last = rows[limit - 1] if len(rows) > limit else None
         next_cursor = None if last is None else _encode(last["created_at"], last["notification_id"])
         return FeedPage(items, next_cursor, int(count[0]["n"]))
+
+    def unread_count(self, user_id: UUID) -> int:
+        """How many of the user's notifications are unread (one query)."""
+        rows = self.store.fetch(_COUNT_UNREAD, [str(user_id)])
+        return int(rows[0]["n"])
 
     def item(self, user_id: UUID, notification_id: UUID) -> FeedItem | None:
         """One of the user's notifications (None for anyone else's)."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.builders import in_days
 from tests.web.browser import DESKTOP, PHONE, Session, expect_order
@@ -41,12 +42,23 @@ def _propose(page: Page, summary: str, days: int, message: str) -> None:
     page.get_by_role("button", name="Send the proposal").click()
 
 
+def _expect_notified(session: Session, number: str) -> None:
+    """The header counts at least one unread notification; the Notifications page names the order."""
+    badge = session.open("/orders").locator("#unread-count .unread-badge")
+    expect(badge).to_have_text(re.compile(r"^[1-9][0-9]*$"))
+    session.page.locator("#unread-count").click()
+    expect(session.page.locator("h1")).to_have_text("Notifications")
+    expect(session.page.locator(".notice-unread").first).to_contain_text(number)
+
+
 def test_request_then_accept(demo: Demo, supplier: Session, customer: Session) -> None:
     order = demo.request_order()
     url = order_url(order.id)
     expect_order(
         customer.open(url), box="blue", status=AWAIT_SUPPLIER, timeline=["Order requested"]
     )
+    _expect_notified(supplier, order.number)
+    supplier.screenshot("notifications-supplier")
     page = supplier.open(url)
     expect_order(page, box="orange", status=AWAIT_SUPPLIER, timeline=["Order requested"])
     supplier.screenshot("order-page-supplier-action-needed")
@@ -56,6 +68,10 @@ def test_request_then_accept(demo: Demo, supplier: Session, customer: Session) -
     customer.page.reload()
     expect_order(customer.page, box="blue", status="Planned", timeline=["Order accepted"])
     customer.screenshot("order-page-phone-375")
+    demo.services.read.wait_until(demo.services.app.recorder.max_notification_id() or 0, 5)
+    _expect_notified(customer, order.number)
+    assert customer.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    customer.screenshot("notifications-phone-375")
 
 
 def test_supplier_reschedules_and_customer_accepts(
