@@ -8,24 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from betotrace_es.config import var_dir
+from betotrace_es.config import positive_number, var_dir
 
 SECRET_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
-
-
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        msg = f"{name} must be a number, not {raw!r}"
-        raise ValueError(msg) from None
-    if value <= 0:
-        msg = f"{name} must be greater than 0"
-        raise ValueError(msg)
-    return value
 
 
 def secret_key(env: Mapping[str, str]) -> str:
@@ -67,18 +52,24 @@ class ApiSettings:
         return cls(
             secret_key=secret_key(env),
             base_url=env.get("BETOTRACE_BASE_URL", cls.base_url).rstrip("/"),
-            token_hours=_number(env, "BETOTRACE_TOKEN_HOURS", cls.token_hours),
-            max_body_bytes=int(_number(env, "BETOTRACE_MAX_BODY_BYTES", cls.max_body_bytes)),
-            login_window_seconds=_number(
+            token_hours=positive_number(env, "BETOTRACE_TOKEN_HOURS", cls.token_hours),
+            max_body_bytes=int(
+                positive_number(env, "BETOTRACE_MAX_BODY_BYTES", cls.max_body_bytes)
+            ),
+            login_window_seconds=positive_number(
                 env, "BETOTRACE_LOGIN_WINDOW_SECONDS", cls.login_window_seconds
             ),
             login_failures_per_account=int(
-                _number(env, "BETOTRACE_LOGIN_FAILURES_PER_ACCOUNT", cls.login_failures_per_account)
+                positive_number(
+                    env, "BETOTRACE_LOGIN_FAILURES_PER_ACCOUNT", cls.login_failures_per_account
+                )
             ),
             login_failures_per_address=int(
-                _number(env, "BETOTRACE_LOGIN_FAILURES_PER_ADDRESS", cls.login_failures_per_address)
+                positive_number(
+                    env, "BETOTRACE_LOGIN_FAILURES_PER_ADDRESS", cls.login_failures_per_address
+                )
             ),
-            min_position_timeout=_number(
+            min_position_timeout=positive_number(
                 env, "BETOTRACE_MIN_POSITION_TIMEOUT", cls.min_position_timeout
             ),
             embedded_projections=mode == "embedded",

@@ -60,3 +60,19 @@ def refuse_unsafe_settings(get: Callable[[str], str | None]) -> None:
 def backend_name(settings: Mapping[str, str]) -> str:
     """``sqlite``, ``postgres`` or ``memory``, for messages."""
     return settings.get("PERSISTENCE_MODULE", "").rsplit(".", 1)[-1].replace("popo", "memory")
+
+
+def positive_number(env: Mapping[str, str], name: str, default: float) -> float:
+    """The number > 0 that variable ``name`` gives, else ``default``; a bad value names it."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        msg = f"{name} must be a number, not {raw!r}"
+        raise ValueError(msg) from None
+    if value <= 0:
+        msg = f"{name} must be greater than 0"
+        raise ValueError(msg)
+    return value

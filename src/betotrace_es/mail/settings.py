@@ -7,24 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from betotrace_es.config import var_dir
+from betotrace_es.config import positive_number, var_dir
 
 SECURITY = ("none", "starttls", "tls")
-
-
-def _positive(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        msg = f"{name} must be a number, not {raw!r}"
-        raise ValueError(msg) from None
-    if value <= 0:
-        msg = f"{name} must be greater than 0"
-        raise ValueError(msg)
-    return value
 
 
 @dataclass(frozen=True)
@@ -66,16 +51,18 @@ class MailSettings:
         mail_dir = env.get("BETOTRACE_MAIL_DIR", "").strip()
         return cls(
             smtp_host=host,
-            smtp_port=int(_positive(env, "BETOTRACE_SMTP_PORT", default_port)),
+            smtp_port=int(positive_number(env, "BETOTRACE_SMTP_PORT", default_port)),
             security=security,
             user=env.get("BETOTRACE_SMTP_USER", "").strip() or None,
             password=env.get("BETOTRACE_SMTP_PASSWORD") or None,
             sender=env.get("BETOTRACE_MAIL_FROM", "").strip()
             or "Betotrace <noreply@betotrace.local>",
             mail_dir=Path(mail_dir) if mail_dir else var_dir(env) / "mail",
-            max_attempts=int(_positive(env, "BETOTRACE_MAIL_MAX_ATTEMPTS", cls.max_attempts)),
-            backoff_seconds=_positive(env, "BETOTRACE_MAIL_BACKOFF_SECONDS", cls.backoff_seconds),
-            poll_seconds=_positive(env, "BETOTRACE_MAIL_POLL_SECONDS", cls.poll_seconds),
-            max_age_hours=_positive(env, "BETOTRACE_MAIL_MAX_AGE_HOURS", cls.max_age_hours),
+            max_attempts=int(positive_number(env, "BETOTRACE_MAIL_MAX_ATTEMPTS", cls.max_attempts)),
+            backoff_seconds=positive_number(
+                env, "BETOTRACE_MAIL_BACKOFF_SECONDS", cls.backoff_seconds
+            ),
+            poll_seconds=positive_number(env, "BETOTRACE_MAIL_POLL_SECONDS", cls.poll_seconds),
+            max_age_hours=positive_number(env, "BETOTRACE_MAIL_MAX_AGE_HOURS", cls.max_age_hours),
             embedded=mode == "embedded",
         )
