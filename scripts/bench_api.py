@@ -735,26 +735,16 @@ class Postgres:
 @contextlib.contextmanager
 def postgres() -> Iterator[Postgres]:
     """The server that POSTGRES_HOST and POSTGRES_* name, else a throwaway cluster."""
-    if os.environ.get("POSTGRES_HOST"):
-        missing = [n for n in ("POSTGRES_USER", "POSTGRES_DBNAME") if not os.environ.get(n)]
-        if missing:
-            raise SystemExit(f"POSTGRES_HOST is set, but not {', '.join(missing)}")
-        names = ("HOST", "PORT", "USER", "PASSWORD", "DBNAME")
-        env = {f"POSTGRES_{n}": os.environ.get(f"POSTGRES_{n}", "") for n in names}
-        env["POSTGRES_PORT"] = env["POSTGRES_PORT"] or "5432"
-        env["PERSISTENCE_MODULE"] = "eventsourcing.postgres"
-        server = Postgres(env, "POSTGRES_HOST")
+    sys.path.insert(0, str(REPO_ROOT))
+    from tests.pg_cluster import CONFIGURED, server_env
+
+    with server_env(log) as (env, origin):
+        server = Postgres(env, origin)
         try:
             yield server
         finally:
-            server.drop_schemas()
-        return
-    sys.path.insert(0, str(REPO_ROOT))
-    from tests.pg_cluster import throwaway_cluster
-
-    log("starting a throwaway PostgreSQL cluster")
-    with throwaway_cluster() as settings:
-        yield Postgres(settings.env(), "throwaway cluster")
+            if origin == CONFIGURED:  # a throwaway cluster goes whole
+                server.drop_schemas()
 
 
 # --- one configuration --------------------------------------------------------------------------

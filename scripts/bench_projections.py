@@ -746,23 +746,16 @@ class SqliteBackend:
 @contextlib.contextmanager
 def postgres_backend() -> Iterator[PostgresBackend]:
     """The server that POSTGRES_HOST and POSTGRES_* name, else a throwaway cluster."""
-    if os.environ.get("POSTGRES_HOST"):
-        names = ("HOST", "PORT", "USER", "PASSWORD", "DBNAME")
-        server = {f"POSTGRES_{n}": os.environ.get(f"POSTGRES_{n}", "") for n in names}
-        server["POSTGRES_PORT"] = server["POSTGRES_PORT"] or "5432"
-        server["PERSISTENCE_MODULE"] = "eventsourcing.postgres"
-        backend = PostgresBackend(server, "POSTGRES_HOST")
-        try:
-            yield backend
-        finally:
-            backend.close()
-        return
     sys.path.insert(0, str(REPO_ROOT))
-    from tests.pg_cluster import throwaway_cluster
+    from tests.pg_cluster import CONFIGURED, server_env
 
-    log("starting a throwaway PostgreSQL cluster")
-    with throwaway_cluster() as settings:
-        yield PostgresBackend(settings.env(), "throwaway cluster")
+    with server_env(log) as (env, origin):
+        server = PostgresBackend(env, origin)
+        try:
+            yield server
+        finally:
+            if origin == CONFIGURED:  # a throwaway cluster goes whole
+                server.close()
 
 
 @contextlib.contextmanager

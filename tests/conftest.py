@@ -13,7 +13,7 @@ from psycopg import sql
 
 from betotrace_es.application import Betotrace
 from tests.builders import World, build_world
-from tests.pg_cluster import connect, throwaway_cluster
+from tests.pg_cluster import configured_server_env, connect, throwaway_cluster
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
 # `postgres_env` is the eventsourcing environment of a real server, one per session: the server
@@ -30,17 +30,12 @@ def _postgres_skipped() -> bool:
 
 
 def _configured_server_env() -> dict[str, str]:
-    missing = [name for name in ("POSTGRES_USER", "POSTGRES_DBNAME") if not os.environ.get(name)]
-    if missing:
-        pytest.fail(f"POSTGRES_HOST is set but {' and '.join(missing)} is not", pytrace=False)
-    return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_HOST": os.environ["POSTGRES_HOST"],
-        "POSTGRES_PORT": os.environ.get("POSTGRES_PORT") or "5432",
-        "POSTGRES_USER": os.environ["POSTGRES_USER"],
-        "POSTGRES_PASSWORD": os.environ.get("POSTGRES_PASSWORD", ""),
-        "POSTGRES_DBNAME": os.environ["POSTGRES_DBNAME"],
-    }
+    try:
+        found = configured_server_env()
+    except ValueError as refused:
+        pytest.fail(str(refused), pytrace=False)
+    assert found is not None  # only called when POSTGRES_HOST is set
+    return found
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -223,6 +223,51 @@ def throwaway_cluster() -> Iterator[PostgresSettings]:
     finally:
         atexit.unregister(stop)
         stop()
+
+
+CONFIGURED = "POSTGRES_HOST"  # where a server named by the environment comes from
+THROWAWAY = "throwaway cluster"
+
+
+def configured_server_env(environ: Mapping[str, str] | None = None) -> dict[str, str] | None:
+    """The settings of the server that POSTGRES_HOST and POSTGRES_* name (None: not set).
+
+    A half configuration is refused with ValueError naming what is missing.
+    """
+    environ = os.environ if environ is None else environ
+    if not environ.get("POSTGRES_HOST"):
+        return None
+    missing = [name for name in ("POSTGRES_USER", "POSTGRES_DBNAME") if not environ.get(name)]
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        msg = f"POSTGRES_HOST is set but {' and '.join(missing)} {verb} not"
+        raise ValueError(msg)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_HOST": environ["POSTGRES_HOST"],
+        "POSTGRES_PORT": environ.get("POSTGRES_PORT") or "5432",
+        "POSTGRES_USER": environ["POSTGRES_USER"],
+        "POSTGRES_PASSWORD": environ.get("POSTGRES_PASSWORD", ""),
+        "POSTGRES_DBNAME": environ["POSTGRES_DBNAME"],
+    }
+
+
+@contextlib.contextmanager
+def server_env(say: Callable[[str], object] = print) -> Iterator[tuple[dict[str, str], str]]:
+    """The configured server, else a throwaway cluster: its settings and where it came from.
+
+    For scripts: a half configuration ends the process (SystemExit) before anything starts.
+    """
+    try:
+        configured = configured_server_env()
+    except ValueError as refused:
+        raise SystemExit(str(refused)) from None
+    if configured is not None:
+        yield configured, CONFIGURED
+        return
+    say("starting a throwaway PostgreSQL cluster")
+    with throwaway_cluster() as settings:
+        yield settings.env(), THROWAWAY
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
