@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from api.auth import Principal
 from api.http import services
-from api.web.blueprint import bp
+from api.web.blueprint import bp, read_own_write
 from api.web.forms import FormError, text
 from api.web.i18n import gettext, render
 from api.web.session import principal, signed_in
@@ -68,9 +68,7 @@ def _fields() -> dict[str, Any]:
 
 def _page(values: Any, errors: dict[str, list[str]], status: int) -> tuple[str, int]:
     who, found = _supplier(), services()
-    position = request.args.get("p", type=int)
-    if position:
-        found.read.wait_until(position, found.settings.min_position_timeout)
+    read_own_write()
     branches = [
         found.app.get_branch(who.actor, b)
         for b in found.read.directory.branch_ids_of(who.company.id)

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from api.auth import Principal
 from api.http import services
-from api.web.blueprint import bp
+from api.web.blueprint import bp, read_own_write
 from api.web.forms import text
 from api.web.i18n import gettext, render
 from api.web.orders_list import branch_choices
@@ -52,9 +52,7 @@ def _details() -> ContactDetails:
 
 def _page(values: Any, errors: dict[str, list[str]], status: int) -> tuple[str, int]:
     who, found = _supplier(), services()
-    position = request.args.get("p", type=int)
-    if position:
-        found.read.wait_until(position, found.settings.min_position_timeout)
+    read_own_write()
     return render(
         "settings/contacts.html",
         contacts=found.read.settings.contacts(who.company.id),

@@ -10,7 +10,7 @@ from flask import request
 from api.auth import Principal
 from api.http import services
 from api.representations import contact_from_aggregates, order_from_aggregate, order_from_view
-from api.web.blueprint import bp
+from api.web.blueprint import bp, read_own_write
 from api.web.i18n import language, n_, render
 from api.web.orders_list import side
 from api.web.session import principal, signed_in
@@ -81,8 +81,5 @@ def order_page(
 @signed_in
 def order(order_id: UUID) -> tuple[str, int]:
     """One order; after a command (``p``), once the read models have caught up with it."""
-    position = request.args.get("p", type=int)
-    if position:
-        found = services()
-        found.read.wait_until(position, found.settings.min_position_timeout)
+    read_own_write()
     return order_page(principal(), order_id)

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from api.auth import Principal
 from api.http import services
-from api.web.blueprint import bp
+from api.web.blueprint import bp, read_own_write
 from api.web.forms import text
 from api.web.i18n import gettext, render
 from api.web.session import principal, signed_in
@@ -49,9 +49,7 @@ def _spec() -> ProductSpec:
 
 def _page(values: Any, errors: dict[str, list[str]], status: int) -> tuple[str, int]:
     who, found = _supplier(), services()
-    position = request.args.get("p", type=int)
-    if position:
-        found.read.wait_until(position, found.settings.min_position_timeout)
+    read_own_write()
     return render(
         "settings/products.html",
         products=found.read.settings.products(who.company.id),

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from api.auth import Principal
 from api.http import services
-from api.web.blueprint import bp
+from api.web.blueprint import bp, read_own_write
 from api.web.forms import text
 from api.web.i18n import gettext, n_, render
 from api.web.session import principal, signed_in
@@ -42,10 +42,8 @@ def _driver_form() -> dict[str, str]:
 
 def _drivers_page(values: Any, errors: dict[str, list[str]], status: int) -> tuple[str, int]:
     who = _supplier()
-    position = request.args.get("p", type=int)
+    read_own_write()
     found = services()
-    if position:
-        found.read.wait_until(position, found.settings.min_position_timeout)
     return render(
         "settings/drivers.html",
         drivers=found.read.settings.drivers(who.company.id),

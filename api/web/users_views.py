@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from api.auth import invitation_link
 from api.http import services
-from api.web.blueprint import bp
+from api.web.blueprint import bp, read_own_write
 from api.web.forms import text
 from api.web.i18n import gettext, n_, render
 from api.web.session import principal, signed_in
@@ -31,9 +31,7 @@ def _role() -> Role:
 
 def _page(values: Any, errors: dict[str, list[str]], status: int) -> tuple[str, int]:
     who, found = principal(), services()
-    position = request.args.get("p", type=int)
-    if position:
-        found.read.wait_until(position, found.settings.min_position_timeout)
+    read_own_write()
     return render(
         "settings/users.html",
         users=found.read.settings.users(who.company.id),
