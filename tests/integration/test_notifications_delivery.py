@@ -29,14 +29,6 @@ from tests.notify_support import (
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def mailing(app: Betotrace, smtp: SmtpServer, tmp_path: Path) -> Iterator[Mailing]:
     yield from open_mailing(app, mail_settings(tmp_path, smtp.port, max_attempts=8))
 
