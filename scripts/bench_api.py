@@ -66,6 +66,9 @@ import psycopg
 from psycopg import sql
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))  # the test helpers: the cluster, the order request's body
+from tests.e2e.live import order_request  # noqa: E402
+
 HOST = "127.0.0.1"
 CUSTOMER = "planner@desmet.example.be"
 SUPPLIER = "planner@betoncentrale.example.be"
@@ -379,27 +382,7 @@ def order_body(shared: Shared) -> bytes:
     """A valid order request, for some moment in the next weeks."""
     when = datetime.now(UTC) + timedelta(days=3, minutes=random.randrange(30 * 24 * 60))
     return json.dumps(
-        {
-            "branch_id": shared.branch_id,
-            "product_code": shared.product_code,
-            "quantity_m3": "12.5",
-            "delivery_at": when.isoformat(timespec="seconds"),
-            "pour_method": "pump",
-            "element": "floor slab",
-            "power_lines_nearby": False,
-            "site": {
-                "name": "Residentie Zonneveld",
-                "address": {
-                    "street": "Kortrijksesteenweg",
-                    "number": "12",
-                    "postal_code": "9000",
-                    "city": "Gent",
-                },
-                "contact_name": "Jan Janssens",
-                "contact_phone": "0470 12 34 56",
-            },
-            "customer_reference": "PO-4711",
-        }
+        order_request(shared.branch_id, shared.product_code, when.isoformat(timespec="seconds"))
     ).encode()
 
 

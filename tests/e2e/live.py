@@ -71,13 +71,13 @@ def when(days: float) -> str:
     return (datetime.now(UTC) + timedelta(days=days)).isoformat()
 
 
-def order_body(world: World, days: float = 3, **overrides: Any) -> dict[str, Any]:
-    """A valid order request to ``world``'s branch."""
-    body: dict[str, Any] = {
-        "branch_id": str(world.branch_id),
-        "product_code": PRODUCT_CODE,
+def order_request(branch_id: str, product_code: str, delivery_at: str) -> dict[str, Any]:
+    """A valid ``POST /api/orders`` body (also what scripts/bench_api.py sends)."""
+    return {
+        "branch_id": branch_id,
+        "product_code": product_code,
         "quantity_m3": "12.5",
-        "delivery_at": when(days),
+        "delivery_at": delivery_at,
         "pour_method": "pump",
         "element": "floor slab",
         "power_lines_nearby": False,
@@ -94,8 +94,11 @@ def order_body(world: World, days: float = 3, **overrides: Any) -> dict[str, Any
         },
         "customer_reference": "PO-4711",
     }
-    body.update(overrides)
-    return body
+
+
+def order_body(world: World, days: float = 3, **overrides: Any) -> dict[str, Any]:
+    """A valid order request to ``world``'s branch."""
+    return {**order_request(str(world.branch_id), PRODUCT_CODE, when(days)), **overrides}
 
 
 @dataclass
