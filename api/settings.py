@@ -7,10 +7,13 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from betotrace_es.config import positive_number, var_dir
 
 SECRET_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+DEFAULT_MAP_ATTRIBUTION = "© OpenStreetMap contributors"
+TILE_PLACEHOLDERS = ("{z}", "{x}", "{y}")
 
 
 def secret_key(env: Mapping[str, str]) -> str:
@@ -27,6 +30,24 @@ def secret_key(env: Mapping[str, str]) -> str:
     return Path(path).read_text().strip()
 
 
+def map_tiles_url(env: Mapping[str, str]) -> str:
+    """``BETOTRACE_MAP_TILES_URL``: an http(s) URL template with ``{z}``, ``{x}`` and ``{y}``.
+
+    Unset (the default) means no map at all, so no page asks anything of another host.
+    """
+    url = env.get("BETOTRACE_MAP_TILES_URL", "").strip()
+    if not url:
+        return ""
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        msg = "BETOTRACE_MAP_TILES_URL must be an http(s) URL"
+        raise ValueError(msg)
+    if not all(placeholder in url for placeholder in TILE_PLACEHOLDERS):
+        msg = "BETOTRACE_MAP_TILES_URL must contain {z}, {x} and {y}"
+        raise ValueError(msg)
+    return url
+
+
 @dataclass(frozen=True)
 class ApiSettings:
     """Everything the HTTP layer can be told."""
@@ -40,6 +61,8 @@ class ApiSettings:
     login_failures_per_address: int = 20
     min_position_timeout: float = 5.0
     embedded_projections: bool = True
+    map_tiles_url: str = ""
+    map_attribution: str = DEFAULT_MAP_ATTRIBUTION
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ApiSettings:
@@ -73,4 +96,6 @@ class ApiSettings:
                 env, "BETOTRACE_MIN_POSITION_TIMEOUT", cls.min_position_timeout
             ),
             embedded_projections=mode == "embedded",
+            map_tiles_url=map_tiles_url(env),
+            map_attribution=env.get("BETOTRACE_MAP_ATTRIBUTION", DEFAULT_MAP_ATTRIBUTION).strip(),
         )

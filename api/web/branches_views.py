@@ -80,6 +80,8 @@ def _page(values: Any, errors: dict[str, list[str]], status: int) -> tuple[str, 
         may_manage=Permission.MANAGE_CATALOGUE in PERMISSIONS[who.actor.role],
         values=values,
         errors=errors,
+        map_tiles=found.settings.map_tiles_url,
+        map_attribution=found.settings.map_attribution,
     ), status
 
 

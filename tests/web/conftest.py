@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
@@ -19,6 +20,7 @@ from werkzeug.serving import make_server
 
 from api import create_app
 from api.services import Services, open_services
+from api.settings import ApiSettings
 from betotrace_es.demo import DEMO_PASSWORD, seed_demo
 from betotrace_es.domain.order import Order
 from betotrace_es.domain.values import Actor
@@ -28,6 +30,11 @@ from tests.web.browser import CHROMIUM, CHROMIUM_ARGS
 SUPPLIER_PLANNER = "planner@betoncentrale.example.be"
 CUSTOMER_PLANNER = "planner@desmet.example.be"
 CUSTOMER_VIEWER = "viewer@desmet.example.be"
+# The HTTP settings of the web tests' servers (no map tiles: nothing asks another host).
+WEB_ENV = {
+    "BETOTRACE_SECRET_KEY": "web-tests-secret",
+    "BETOTRACE_LOGIN_FAILURES_PER_ADDRESS": "1000",
+}
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -71,9 +78,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     env = {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(where / "web.sqlite"),
-        "BETOTRACE_SECRET_KEY": "web-tests-secret",
         "BETOTRACE_VAR_DIR": str(where),
-        "BETOTRACE_LOGIN_FAILURES_PER_ADDRESS": "1000",
+        **WEB_ENV,
     }
     services = open_services(env)
     seed_demo(services.app)
@@ -112,16 +118,45 @@ def order_url(order_id: UUID) -> str:
 # --- a real server and a real browser (tests/web/test_browser_*.py) ---------------------------
 
 
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """``app`` served by a real HTTP server on a free port of 127.0.0.1, for the block."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="web-test-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(10)
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def live_server(demo: Demo) -> Iterator[str]:
     """The web UI served by a real HTTP server on a free port of 127.0.0.1."""
-    server = make_server("127.0.0.1", 0, demo.app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="web-test-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
-    server.server_close()
+    with serving(demo.app) as url:
+        yield url
+
+
+LiveServerWith = Callable[[Mapping[str, str]], AbstractContextManager[str]]
+
+
+@pytest.fixture
+def live_server_with(demo: Demo) -> LiveServerWith:
+    """A live server whose HTTP settings come from these ``BETOTRACE_*`` variables.
+
+    Cheap: a second Flask app over the same store and read models, only its settings differ.
+    """
+
+    @contextmanager
+    def start(env: Mapping[str, str]) -> Iterator[str]:
+        settings = ApiSettings.from_env({**WEB_ENV, **env})
+        app = create_app(services=replace(demo.services, settings=settings))
+        with serving(app) as url:
+            yield url
+
+    return start
 
 
 @pytest.fixture(scope="session")
