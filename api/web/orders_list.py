@@ -18,7 +18,13 @@ from api.web.i18n import BRUSSELS, n_, render
 from api.web.session import principal, signed_in
 from betotrace_es.domain.order_values import OrderStatus
 from betotrace_es.domain.values import Party
-from projections.order_list.queries import InvalidCursorError, OrderFilter, OrderPage
+from projections.order_list.queries import (
+    InvalidCursorError,
+    OrderFilter,
+    OrderListItem,
+    OrderPage,
+    OrderSort,
+)
 
 PAGE_SIZE = 25
 ACTION_TAB = "action"
@@ -96,13 +102,25 @@ def _where(filters: ListFilters) -> OrderFilter:
 
 
 def _page(who: Principal, filters: ListFilters) -> OrderPage:
+    """What waits for the reader first, on every tab: a planner's work queue is the top of the
+    list, whichever status or dates they narrowed it to; the rest follows by delivery moment."""
     read = services().read.orders
+    first = OrderSort.ACTION_FIRST
+    where = _where(filters)
     try:
         return read.orders(
-            who.company.id, side(who), _where(filters), limit=PAGE_SIZE, cursor=filters.cursor
+            who.company.id, side(who), where, limit=PAGE_SIZE, cursor=filters.cursor, sort=first
         )
     except InvalidCursorError:
-        return read.orders(who.company.id, side(who), _where(filters), limit=PAGE_SIZE)
+        return read.orders(who.company.id, side(who), where, limit=PAGE_SIZE, sort=first)
+
+
+def groups(page: OrderPage, viewer: Party) -> list[tuple[str, str, list[OrderListItem]]]:
+    """The page's rows in their groups: (key, heading, rows), empty groups left out."""
+    mine = [i for i in page.items if i.action_needed_by is viewer]
+    others = [i for i in page.items if i.action_needed_by is not viewer]
+    found = (("mine", n_("Waiting for you"), mine), ("others", n_("Other orders"), others))
+    return [group for group in found if group[2]]
 
 
 def branch_choices(who: Principal) -> list[tuple[str, str]]:
@@ -128,9 +146,11 @@ def home() -> Response:
 def orders() -> str:
     """My company's orders: tabs per status, search, dates, branch, pages."""
     who, filters = principal(), _filters()
+    page = _page(who, filters)
     return render(
         "orders/list.html",
-        page=_page(who, filters),
+        groups=groups(page, side(who)),
+        page=page,
         counts=services().read.orders.counts(who.company.id),
         filters=filters,
         tabs=TABS,

@@ -1,4 +1,5 @@
-"""Reading the order list: filters, keyset pagination by delivery moment, badge counts."""
+"""Reading the order list: filters, keyset pagination by delivery moment (optionally what
+waits for the reader first), badge counts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 from uuid import UUID
 
@@ -73,20 +75,62 @@ class OrderPage:
 
 def encode_cursor(delivery_at: int, order_id: str) -> str:
     """An opaque cursor after this row."""
-    return base64.urlsafe_b64encode(f"{delivery_at}:{order_id}".encode()).decode().rstrip("=")
+    return _wrap(f"{delivery_at}:{order_id}")
 
 
 def decode_cursor(cursor: str) -> tuple[int, str]:
     """The row a cursor points after."""
+    return _row(_unwrap(cursor))
+
+
+def _wrap(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _unwrap(cursor: str) -> str:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidCursorError("cursor is not valid for this list") from None
+
+
+def _row(raw: str) -> tuple[int, str]:
+    """``<delivery moment in µs>:<order id>``, checked."""
+    try:
         at, order_id = raw.split(":", 1)
         moment_us, ident = int(at), str(UUID(order_id))
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+    except ValueError:
         raise InvalidCursorError("cursor is not valid for this list") from None
     if not -(2**63) <= moment_us < 2**63:
         raise InvalidCursorError("cursor is not valid for this list")
     return moment_us, ident
+
+
+class OrderSort(Enum):
+    """How the list is ordered."""
+
+    DELIVERY = "delivery"  # by delivery moment (the API's order)
+    ACTION_FIRST = "action_first"  # what waits for the reader first, then the rest; each by moment
+
+
+# The groups of ``OrderSort.ACTION_FIRST``, in list order, as their cursors name them.
+MINE, OTHERS = "m", "o"
+
+
+def encode_group_cursor(group: str, delivery_at: int, order_id: str) -> str:
+    """An opaque cursor after this row of this group (``ACTION_FIRST`` lists)."""
+    return _wrap(f"{group}:{delivery_at}:{order_id}")
+
+
+def decode_group_cursor(cursor: str) -> tuple[str, int, str]:
+    """The group and row a cursor of an ``ACTION_FIRST`` list points after."""
+    group, _, rest = _unwrap(cursor).partition(":")
+    if group not in (MINE, OTHERS):
+        raise InvalidCursorError("cursor is not valid for this list")
+    return (group, *_row(rest))
+
+
+Rows = list[dict[str, Any]]
 
 
 class OrderListQueries:
@@ -103,43 +147,81 @@ class OrderListQueries:
         *,
         limit: int = 50,
         cursor: str | None = None,
+        sort: OrderSort = OrderSort.DELIVERY,
     ) -> OrderPage:
-        """The company's orders sorted by delivery moment, one page at a time."""
+        """The company's orders sorted by delivery moment (or ``sort``), one page at a time."""
         where = where or OrderFilter()
         limit = max(1, min(limit, MAX_LIMIT))
-        column = "customer_id" if side is Party.CUSTOMER else "supplier_id"
-        clauses: list[str] = [f"o.{column} = ?"]
-        params: list[Any] = [str(company_id)]
-        _filters(where, side, clauses, params)
+        if sort is OrderSort.ACTION_FIRST:
+            return self._action_first(company_id, side, where, limit, cursor)
+        after = None if cursor is None else decode_cursor(cursor)
+        rows = self._rows(company_id, side, where, ([], []), after, limit + 1)
+        next_cursor = None
+        if len(rows) > limit:
+            next_cursor = encode_cursor(rows[limit - 1]["delivery_at"], rows[limit - 1]["order_id"])
+        return OrderPage([_item(r) for r in rows[:limit]], next_cursor)
+
+    def _action_first(
+        self, company_id: UUID, side: Party, where: OrderFilter, limit: int, cursor: str | None
+    ) -> OrderPage:
+        """Two keyset reads: the rest of the reader's group, then (if room) the others' group.
+
+        Each group is an index range read in delivery order; the cursor names its group, so a
+        page that ends in the first group goes on in it, and one in the second never looks back.
+        """
+        group, after = MINE, None
         if cursor is not None:
-            at, order_id = decode_cursor(cursor)
+            group, at, order_id = decode_group_cursor(cursor)
+            after = (at, order_id)
+        found: list[tuple[str, dict[str, Any]]] = []
+        if group == MINE:
+            mine = (["o.action_needed_by = ?"], [side.value])
+            rows = self._rows(company_id, side, where, mine, after, limit + 1)
+            found += [(MINE, r) for r in rows]
+            after = None
+        if len(found) <= limit and not where.action_needed_by_me:
+            others = (["(o.action_needed_by IS NULL OR o.action_needed_by <> ?)"], [side.value])
+            rows = self._rows(company_id, side, where, others, after, limit + 1 - len(found))
+            found += [(OTHERS, r) for r in rows]
+        next_cursor = None
+        if len(found) > limit:
+            last_group, last = found[limit - 1]
+            next_cursor = encode_group_cursor(last_group, last["delivery_at"], last["order_id"])
+        return OrderPage([_item(r) for _, r in found[:limit]], next_cursor)
+
+    def _rows(
+        self,
+        company_id: UUID,
+        side: Party,
+        where: OrderFilter,
+        extra: tuple[list[str], list[Any]],
+        after: tuple[int, str] | None,
+        count: int,
+    ) -> Rows:
+        """Up to ``count`` rows matching ``where`` and ``extra``, after ``after``, by moment."""
+        column = "customer_id" if side is Party.CUSTOMER else "supplier_id"
+        clauses: list[str] = [f"o.{column} = ?", *extra[0]]
+        params: list[Any] = [str(company_id), *extra[1]]
+        _filters(where, side, clauses, params)
+        if after is not None:
             clauses.append("(o.delivery_at, o.order_id) > (?, ?)")
-            params += [at, order_id]
+            params += [after[0], after[1]]
         statuses = list(dict.fromkeys(s.value for s in where.statuses))
         if len(statuses) < 2:
             if statuses:
                 clauses.append("o.status = ?")
                 params += statuses
-            text, values = _page(clauses), [*params, limit + 1]
-        else:
-            # One ordered, limited read per status (an index range each), merged: a single
-            # ``status IN (…)`` read would walk the company's orders by delivery moment and
-            # skip every order of the other statuses (most of them finished) on the way.
-            parts = [
-                f"SELECT * FROM ({_page([*clauses, 'o.status = ?'])}) AS s{i}"
-                for i in range(len(statuses))
-            ]
-            text = f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS u ORDER BY u.delivery_at, u.order_id LIMIT ?"
-            values = [v for status in statuses for v in (*params, status, limit + 1)] + [limit + 1]
-        rows = self.store.fetch(text, values)
-        items = [_item(r) for r in rows[:limit]]
-        more = len(rows) > limit
-        next_cursor = (
-            encode_cursor(rows[limit - 1]["delivery_at"], rows[limit - 1]["order_id"])
-            if more
-            else None
-        )
-        return OrderPage(items, next_cursor)
+            return self.store.fetch(_page(clauses), [*params, count])
+        # One ordered, limited read per status (an index range each), merged: a single
+        # ``status IN (…)`` read would walk the company's orders by delivery moment and
+        # skip every order of the other statuses (most of them finished) on the way.
+        parts = [
+            f"SELECT * FROM ({_page([*clauses, 'o.status = ?'])}) AS s{i}"
+            for i in range(len(statuses))
+        ]
+        text = f"SELECT * FROM ({' UNION ALL '.join(parts)}) AS u ORDER BY u.delivery_at, u.order_id LIMIT ?"
+        values = [v for status in statuses for v in (*params, status, count)] + [count]
+        return self.store.fetch(text, values)
 
     def counts(self, company_id: UUID) -> dict[str, int]:
         """Orders per status, and ``action`` = how many wait for this company."""
