@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from api.auth import Principal
 from api.http import services
 from api.web.blueprint import bp, read_own_write
+from api.web.domain_messages import translated
 from api.web.forms import FormError, text
 from api.web.i18n import gettext, render
 from api.web.session import principal, signed_in
@@ -122,10 +123,10 @@ def change_branch(branch_id: UUID) -> Response | tuple[str, int]:
         return _page({**_form_values(), "id": str(branch_id)}, error.errors, 422)
     except TransitionRefusedError as error:
         if error.message != "nothing changed":
-            flash(error.message, "error")
+            flash(translated(error.message), "error")
         return redirect(url_for("web.branches"))
     except DomainError as error:
-        flash(error.message, "error")
+        flash(translated(error.message), "error")
         return redirect(url_for("web.branches"))
     flash(gettext("The branch is saved."), "success")
     return redirect(url_for("web.branches", p=recorded.position))

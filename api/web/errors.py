@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from api.web.blueprint import bp
+from api.web.domain_messages import translated
 from api.web.i18n import gettext, render
 from betotrace_es.domain.exceptions import DomainError, NotFoundError, PermissionDeniedError
 
@@ -43,13 +44,13 @@ def not_found(_error: NotFoundError) -> tuple[str, int]:
 @bp.errorhandler(PermissionDeniedError)
 def not_allowed(error: PermissionDeniedError) -> tuple[str, int]:
     """A role or party that may not do this."""
-    return _page(403, error.message)
+    return _page(403, translated(error.message))
 
 
 @bp.errorhandler(DomainError)
 def refused(error: DomainError) -> tuple[str, int]:
     """Any other refusal, in the domain's words."""
-    return _page(409, error.message)
+    return _page(409, translated(error.message))
 
 
 @bp.errorhandler(HTTPException)

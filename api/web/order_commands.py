@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from api.auth import Principal
 from api.http import services
 from api.web.blueprint import bp
+from api.web.domain_messages import translated
 from api.web.forms import FormError, local_moment, text
 from api.web.i18n import gettext, n_
 from api.web.order_page import order_page
@@ -109,7 +110,7 @@ def order_command(order_id: UUID, command: str) -> Response | tuple[str, int]:
         flash(gettext("This order changed meanwhile. Look at it again before you act."), "error")
         return redirect(url_for("web.order", order_id=order_id))
     except (TransitionRefusedError, PermissionDeniedError) as error:
-        flash(error.message, "error")
+        flash(translated(error.message), "error")
         return redirect(url_for("web.order", order_id=order_id))
     flash(gettext(DONE[command]), "success")
     return redirect(url_for("web.order", order_id=order_id, p=recorded.position))

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from api.auth import Principal
 from api.http import services
 from api.web.blueprint import bp, read_own_write
+from api.web.domain_messages import translated
 from api.web.forms import text
 from api.web.i18n import gettext, render
 from api.web.session import principal, signed_in
@@ -97,7 +98,7 @@ def change_product() -> Response | tuple[str, int]:
     except ValidationError as error:
         return _page({**request.form, "id": code}, error.errors, 422)
     except DomainError as error:
-        flash(error.message, "error")
+        flash(translated(error.message), "error")
         return redirect(url_for("web.products"))
     if recorded is not None:
         flash(gettext("The product is saved."), "success")

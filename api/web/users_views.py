@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from api.auth import invitation_link
 from api.http import services
 from api.web.blueprint import bp, read_own_write
+from api.web.domain_messages import translated
 from api.web.forms import text
 from api.web.i18n import gettext, n_, render
 from api.web.session import principal, signed_in
@@ -82,7 +83,7 @@ def change_user(user_id: UUID) -> Response | tuple[str, int]:
     except ValidationError as error:
         return _page(request.form, error.errors, 422)
     except (TransitionRefusedError, ConflictError) as error:
-        flash(error.message, "error")
+        flash(translated(error.message), "error")
         return redirect(url_for("web.users"))
     if recorded.aggregate.member(user_id).status is MemberStatus.INACTIVE:
         found.state.revoke_user_tokens(user_id)
