@@ -19,6 +19,7 @@ from api.representations import (
     order_from_view,
     order_item,
 )
+from api.schemas.order_request import order_request_arguments
 from api.schemas.orders import (
     CancelIn,
     DeliveryIn,
@@ -32,7 +33,6 @@ from api.schemas.orders import (
     OrderPageOut,
     OrderRequestIn,
     RescheduleIn,
-    order_request_arguments,
 )
 from betotrace_es.application import Recorded
 from betotrace_es.domain.exceptions import NotFoundError

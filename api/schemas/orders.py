@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
@@ -19,8 +17,6 @@ from api.schemas.common import (
     moment_out,
     text,
 )
-from betotrace_es.domain.order_values import Placement, Site
-from betotrace_es.domain.values import Address, Location
 
 PARTIES = ("customer", "supplier")
 STATUSES = ("requested", "planned", "finished", "cancelled")
@@ -293,30 +289,3 @@ class HistoryOut(Out):
     number = fields.String(required=True)
     events = fields.List(fields.Nested(HistoryEntryOut), required=True)
     state = fields.Dict(allow_none=True, required=True)
-
-
-def order_request_arguments(body: dict[str, Any]) -> dict[str, Any]:
-    """The arguments of ``Betotrace.request_order`` from a loaded ``OrderRequestIn`` (API and web)."""
-    site, location = body["site"], body["site"]["location"]
-    return {
-        "branch_id": body["branch_id"],
-        "product_code": body["product_code"],
-        "quantity_m3": body["quantity_m3"],
-        "delivery_at": body["delivery_at"],
-        "pour_rate_m3_per_h": body["pour_rate_m3_per_h"],
-        "placement": Placement.parse(
-            body["pour_method"], body["element"], body["power_lines_nearby"]
-        ),
-        "site": Site.parse(
-            name=site["name"],
-            address=Address.parse(**site["address"], field="site.address"),
-            location=None
-            if location is None
-            else Location.parse(location["lat"], location["lon"], "site.location"),
-            access_notes=site["access_notes"],
-            contact_name=site["contact_name"],
-            contact_phone=site["contact_phone"],
-        ),
-        "customer_reference": body["customer_reference"],
-        "remarks": body["remarks"],
-    }

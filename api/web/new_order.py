@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -12,8 +13,10 @@ from werkzeug.wrappers import Response
 
 from api.auth import Principal
 from api.http import services
-from api.schemas.orders import OrderRequestIn, order_request_arguments
+from api.schemas.order_request import order_request_arguments, order_request_problems
+from api.schemas.orders import OrderRequestIn
 from api.web.blueprint import bp
+from api.web.domain_messages import translated
 from api.web.forms import FormError, flatten, local_moment, text
 from api.web.i18n import BRUSSELS, gettext, n_, render
 from api.web.order_page import POUR_METHODS
@@ -28,7 +31,18 @@ SCHEMA_MESSAGES = {
     "Missing data for required field.": n_("Required."),
     "Not a valid number.": n_("Enter a number."),
     "Field may not be null.": n_("Required."),
+    "Not a valid UUID.": n_("Choose a branch."),
+    "Not a valid boolean.": n_("Answer yes or no."),
+    "Not a valid string.": n_("Enter text."),
 }
+# Messages of marshmallow's validators with a value in them, said as the domain says them.
+SCHEMA_PATTERNS = (
+    (re.compile(r"^Must be one of: (?P<allowed>.+)\.$"), "must be one of {allowed}"),
+    (
+        re.compile(r"^Longer than maximum length (?P<count>\d+)\.$"),
+        "must be at most {count} characters",
+    ),
+)
 SITE_FIELDS = ("name", "access_notes", "contact_name", "contact_phone")
 ADDRESS_FIELDS = ("street", "number", "postal_code", "city")
 
@@ -98,21 +112,45 @@ def _filled(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read(body: dict[str, Any]) -> dict[str, Any]:
-    """The API's schema over the body, with the delivery moment typed in Brussels time."""
+    """The API's schema and the domain's rules over the body, every error in one round.
+
+    The delivery moment is typed in Brussels time. Whatever the schema lets through is judged
+    by the domain at once, so a form with several bad fields shows all of them after one send.
+    """
     body = _filled(body)
     errors: dict[str, list[str]] = {}
     try:
         body["delivery_at"] = local_moment("date", "time", "delivery_at").isoformat()
     except FormError as error:
         errors.update(error.errors)
+    loaded: dict[str, Any]
     try:
-        loaded: dict[str, Any] = OrderRequestIn().load(body)
+        loaded = OrderRequestIn().load(body)
     except SchemaError as error:
         for field, messages in flatten(error.messages).items():
-            errors.setdefault(field, [gettext(SCHEMA_MESSAGES.get(m, m)) for m in messages])
+            errors.setdefault(field, [_schema_message(m) for m in messages])
+        loaded = error.valid_data if isinstance(error.valid_data, dict) else {}
+    for field, messages in order_request_problems(loaded).items():
+        errors.setdefault(field, messages)  # a field the schema refused keeps its own message
+    product = loaded.get("product_code")
+    branch = _chosen(text("branch_id"))
+    if branch is not None and product and product not in {p["code"] for p in branch.products}:
+        said = f"'{product}' is not deliverable by branch {branch.public_name}"  # the domain's
+        errors.setdefault("product_code", [said])
     if errors:
         raise FormError(errors)
     return loaded
+
+
+def _schema_message(message: str) -> str:
+    """marshmallow's wording in the UI's language."""
+    if message in SCHEMA_MESSAGES:
+        return gettext(SCHEMA_MESSAGES[message])
+    for pattern, domain_words in SCHEMA_PATTERNS:
+        found = pattern.match(message)
+        if found is not None:
+            return translated(domain_words.format(**found.groupdict()))
+    return message
 
 
 def _request(who: Principal, body: dict[str, Any]) -> Recorded[Order]:

@@ -106,3 +106,46 @@ def test_a_valid_request_opens_the_new_order(demo: Demo, client: FlaskClient) ->
     assert response.status_code == 200
     assert "Werf Kerkstraat" in html
     assert "Wachten op goedkeuring leverancier" in html
+
+
+def test_one_send_shows_every_error_of_the_schema_and_the_domain_at_once(
+    demo: Demo, client: FlaskClient
+) -> None:
+    log_in(client, CUSTOMER_PLANNER)
+    form = _valid_form(demo, csrf_token(client.get("/orders/new").get_data(as_text=True)))
+    form.update(
+        {
+            "quantity_m3": "veel",  # the schema: not a number
+            "site.name": "",  # the schema: required
+            "date": "2020-01-01",  # the domain: not in the future
+            "pour_rate_m3_per_h": "-4",  # the domain: must be greater than 0
+            "pour_method": "bucket",  # the schema: not one of the methods
+            "site.address.postal_code": "12",  # the domain: a Belgian postal code
+            "site.contact_phone": "12",  # the domain: a phone number
+            "site.location.lat": "95",  # the domain: out of range
+            "site.location.lon": "4.4",
+        }
+    )
+    del form["power_lines_nearby"]  # the schema: required
+    before = demo.services.app.recorder.max_notification_id()
+
+    response = client.post("/orders/new", data=form)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    expected = {
+        "quantity_m3": "Geef een getal.",
+        "site-name": "Verplicht.",
+        "power_lines_nearby": "Verplicht.",
+        "delivery_at": "moet in de toekomst liggen",
+        "pour_rate_m3_per_h": "moet groter zijn dan 0",
+        "pour_method": "moet een van deze zijn: pump, chute, crane_bucket, conveyor, other",
+        "site-address-postal_code": "moet een Belgische postcode van 4 cijfers zijn",
+        "site-contact_phone": "is geen geldig telefoonnummer",
+        "site-location-lat": "moet tussen -90 en 90 liggen",
+    }
+    for field, words in expected.items():
+        found = re.search(rf'id="error-{field}">([^<]*)<', html)
+        assert found is not None, f"no error at {field}"
+        assert words in found.group(1), (field, found.group(1))
+    assert demo.services.app.recorder.max_notification_id() == before, "nothing is recorded"

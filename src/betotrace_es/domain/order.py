@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -262,23 +262,28 @@ class Order(BetotraceAggregate):
         actor.require(Permission.ORDER_COMMANDS, "request orders")
         if customer.kind is not CompanyKind.CUSTOMER or actor.company_id != customer.id:
             raise PermissionDeniedError("only a user of a customer company can request an order")
-        fields = _checked_request_fields(
-            quantity_m3,
-            delivery_at,
-            pour_rate_m3_per_h,
-            customer_reference,
-            remarks,
-            now or utc_now(),
-        )
-        if not branch.active:
+        errors: dict[str, list[str]] = {}
+        try:
+            fields = _checked_request_fields(
+                quantity_m3,
+                delivery_at,
+                pour_rate_m3_per_h,
+                customer_reference,
+                remarks,
+                now or utc_now(),
+            )
+        except ValidationError as error:
+            errors = error.errors
+        if not branch.active and not errors:
             raise TransitionRefusedError(
                 f"branch {branch.public_name} is closed and takes no orders"
             )
-        if product_code not in branch.products:
-            raise ValidationError.single(
-                "product_code",
-                f"'{product_code}' is not deliverable by branch {branch.public_name}",
-            )
+        if product_code not in branch.products:  # said with the other fields' problems
+            errors["product_code"] = [
+                f"'{product_code}' is not deliverable by branch {branch.public_name}"
+            ]
+        if errors:
+            raise ValidationError(errors)
         product = catalogue.product(product_code)
         return cls._create(
             cls.Requested,
@@ -467,16 +472,45 @@ def _checked_request_fields(
     now: datetime,
 ) -> dict[str, Any]:
     """Validate the plain fields of a request, reporting every problem at once."""
-    return collect_fields(
-        {
-            "quantity_m3": lambda: quantity_m3(quantity),
-            "delivery_at": lambda: future_moment(delivery_at, now),
-            "pour_rate_m3_per_h": lambda: (
-                None if pour_rate is None else parse_decimal(pour_rate, "pour_rate_m3_per_h")
-            ),
-            "customer_reference": lambda: require_text(
-                customer_reference, "customer_reference", optional=True
-            ),
-            "remarks": lambda: require_text(remarks, "remarks", max_length=4000, optional=True),
-        }
-    )
+    values = {
+        "quantity_m3": quantity,
+        "delivery_at": delivery_at,
+        "pour_rate_m3_per_h": pour_rate,
+        "customer_reference": customer_reference,
+        "remarks": remarks,
+    }
+    return collect_fields(_request_field_checks(values, now))
+
+
+def request_field_problems(
+    values: Mapping[str, Any], now: datetime | None = None
+) -> dict[str, list[str]]:
+    """What the domain refuses among the plain request fields given in ``values``, all at once.
+
+    A form shows these beside its own errors in one round; fields left out are not judged.
+    """
+    checks = _request_field_checks(values, now or utc_now())
+    try:
+        collect_fields({name: check for name, check in checks.items() if name in values})
+    except ValidationError as error:
+        return error.errors
+    return {}
+
+
+def _request_field_checks(
+    values: Mapping[str, Any], now: datetime
+) -> dict[str, Callable[[], object]]:
+    pour_rate = values.get("pour_rate_m3_per_h")
+    return {
+        "quantity_m3": lambda: quantity_m3(values["quantity_m3"]),
+        "delivery_at": lambda: future_moment(values["delivery_at"], now),
+        "pour_rate_m3_per_h": lambda: (
+            None if pour_rate is None else parse_decimal(pour_rate, "pour_rate_m3_per_h")
+        ),
+        "customer_reference": lambda: require_text(
+            values.get("customer_reference", ""), "customer_reference", optional=True
+        ),
+        "remarks": lambda: require_text(
+            values.get("remarks", ""), "remarks", max_length=4000, optional=True
+        ),
+    }
