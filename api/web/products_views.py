@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -24,6 +25,7 @@ SPEC_TEXT = (
     "domain_of_use",
     "cement_type",
 )
+EXPOSURE_ITEM = re.compile(r"(?<=^exposure_classes)\[\d+\]$")
 
 
 def _supplier() -> Principal:
@@ -40,11 +42,17 @@ def _spec() -> ProductSpec:
         dmax = int(raw_dmax) if raw_dmax else None
     except ValueError:
         raise ValidationError.single("dmax_mm", gettext("Enter a number.")) from None
-    return ProductSpec.parse(
-        **{k: text(k) or None for k in SPEC_TEXT},
-        exposure_classes=text("exposure_classes").replace(",", " ").split(),
-        dmax_mm=dmax,
-    )
+    try:
+        return ProductSpec.parse(
+            **{k: text(k) or None for k in SPEC_TEXT},
+            exposure_classes=text("exposure_classes").replace(",", " ").split(),
+            dmax_mm=dmax,
+        )
+    except ValidationError as error:  # "exposure_classes[1]" is the one exposure classes field
+        errors: dict[str, list[str]] = {}
+        for field, messages in error.errors.items():
+            errors.setdefault(EXPOSURE_ITEM.sub("", field), []).extend(messages)
+        raise ValidationError(errors) from None
 
 
 def _page(values: Any, errors: dict[str, list[str]], status: int) -> tuple[str, int]:
@@ -82,23 +90,21 @@ def add_product() -> Response | tuple[str, int]:
 @bp.route("/settings/products/change", methods=["POST"])
 @signed_in
 def change_product() -> Response | tuple[str, int]:
-    """Change a product's name and specification, or whether it is sold (admins)."""
-    who, app, code = _supplier(), services().app, text("code")
+    """Change a product's name, specification and whether it is sold, all or nothing (admins)."""
+    who, code = _supplier(), text("code")
     try:
-        recorded = None
-        old, name, spec = app.get_catalogue(who.company.id).product(code), text("name"), _spec()
-        if (old.name, old.spec) != (name, spec):
-            recorded = app.change_product(who.actor, code, name, spec)
-        selling = request.form.get("active") == "yes"
-        was_selling = request.form.get("was_active") == "yes"
-        if selling != was_selling:
-            change = app.reactivate_product if selling else app.deactivate_product
-            recorded = change(who.actor, code)
+        recorded = services().app.update_product(
+            who.actor,
+            code,
+            name=text("name"),
+            spec=_spec(),
+            active=request.form.get("active") == "yes",
+        )
     except ValidationError as error:
         return _page({**request.form, "id": code}, error.errors, 422)
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("web.products"))
-    if recorded is not None:
+    if recorded.position:
         flash(gettext("The product is saved."), "success")
-    return redirect(url_for("web.products", p=recorded.position if recorded else None))
+    return redirect(url_for("web.products", p=recorded.position or None))
