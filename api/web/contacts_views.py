@@ -14,7 +14,7 @@ from api.web.blueprint import bp, read_own_write
 from api.web.forms import text
 from api.web.i18n import gettext, render
 from api.web.orders_list import branch_choices
-from api.web.profile_views import phone_rows
+from api.web.profile_views import parsed_with_phones
 from api.web.session import principal, signed_in
 from betotrace_es.domain.exceptions import TransitionRefusedError, ValidationError
 from betotrace_es.domain.people import ContactDetails
@@ -41,12 +41,15 @@ def _ids(name: str) -> list[UUID]:
 
 
 def _details() -> ContactDetails:
-    return ContactDetails.parse(
-        first_name=text("first_name"),
-        last_name=text("last_name"),
-        job_title=text("job_title"),
-        email=text("email"),
-        phone_numbers=phone_rows(PHONE_ROWS),
+    return parsed_with_phones(
+        lambda phones: ContactDetails.parse(
+            first_name=text("first_name"),
+            last_name=text("last_name"),
+            job_title=text("job_title"),
+            email=text("email"),
+            phone_numbers=phones,
+        ),
+        PHONE_ROWS,
     )
 
 
