@@ -53,6 +53,23 @@ def _details() -> ContactDetails:
     )
 
 
+def _form() -> tuple[ContactDetails, list[UUID], list[UUID]]:
+    """Details, branches and default branches; a default must be one of the ticked branches."""
+    branch_ids, defaults = _ids("branch_ids"), _ids("default_for_branch_ids")
+    errors: dict[str, list[str]] = {}
+    if set(defaults) - set(branch_ids):  # the domain would name the branches by their ids
+        errors["default_for_branch_ids"] = [
+            gettext("A default contact is a contact of that branch too: tick the branch as well.")
+        ]
+    try:
+        details = _details()
+    except ValidationError as error:
+        errors = {**error.errors, **errors}
+    if errors:
+        raise ValidationError(errors)
+    return details, branch_ids, defaults
+
+
 def _page(values: Any, errors: dict[str, list[str]], status: int) -> tuple[str, int]:
     who, found = _supplier(), services()
     read_own_write()
@@ -80,9 +97,7 @@ def add_contact() -> Response | tuple[str, int]:
     """Add a contact person for some branches (admins)."""
     who = _supplier()
     try:
-        recorded = services().app.register_contact(
-            who.actor, _details(), _ids("branch_ids"), _ids("default_for_branch_ids")
-        )
+        recorded = services().app.register_contact(who.actor, *_form())
     except ValidationError as error:
         return _page(_form_values(), error.errors, 422)
     flash(gettext("The contact person is added."), "success")
@@ -95,12 +110,13 @@ def change_contact(contact_id: UUID) -> Response | tuple[str, int]:
     """Change a contact person's details, branches and default roles (admins)."""
     who = _supplier()
     try:
+        details, branch_ids, defaults = _form()
         recorded = services().app.change_contact(
             who.actor,
             contact_id,
-            details=_details(),
-            branch_ids=_ids("branch_ids"),
-            default_for_branch_ids=_ids("default_for_branch_ids"),
+            details=details,
+            branch_ids=branch_ids,
+            default_for_branch_ids=defaults,
         )
     except ValidationError as error:
         return _page({**_form_values(), "id": str(contact_id)}, error.errors, 422)

@@ -92,7 +92,7 @@ def confirmed(page: Page, message: str) -> None:
 
 
 def expect_error_at(field: Locator, message: str | re.Pattern[str]) -> None:
-    """The input is invalid and its own message, in its own field container, says why."""
+    """The input (or group) is invalid and its message, in its own field container, says why."""
     expect(field).to_have_attribute("aria-invalid", "true")
     described = field.get_attribute("aria-describedby")
     assert described, "the input names no message"
@@ -100,7 +100,8 @@ def expect_error_at(field: Locator, message: str | re.Pattern[str]) -> None:
     expect(note).to_have_count(1)
     expect(note).to_be_visible()
     expect(note).to_contain_text(message)
-    container = field.locator("xpath=ancestor::*[contains(concat(' ', @class, ' '), ' field ')][1]")
+    field_class = "contains(concat(' ', @class, ' '), ' field ')"
+    container = field.locator(f"xpath=ancestor-or-self::*[{field_class}][1]")
     expect(container.locator(f'[id="{described}"]')).to_have_count(1)
 
 

@@ -349,6 +349,8 @@ def test_a_wrong_e_mail_and_an_empty_name_of_a_contact_are_shown_at_their_fields
     form.get_by_label("E-mail address").fill("lotte-at-betoncentrale")
     form.get_by_label("Number").first.fill("0472 33 44 55")
     form.get_by_label("Label (e.g. mobile)").first.fill("mobile")
+    gent = form.locator(".branch-choice", has_text="Betoncentrale Gent Haven")
+    gent.get_by_label("default contact").check()
     assert submit(form.get_by_role("button", name="Add the contact person")) == 422
 
     form = page.locator("form", has=page.get_by_role("button", name="Add the contact person"))
@@ -358,11 +360,17 @@ def test_a_wrong_e_mail_and_an_empty_name_of_a_contact_are_shown_at_their_fields
     expect(form.get_by_label("First name")).to_have_value("Lotte")
     expect(form.get_by_label("Job title")).to_have_value("Planner")
     expect(form.get_by_label("Number").first).to_have_value("0472 33 44 55")
+    branches = form.locator("fieldset", has_text="Contact for these branches")
+    expect_error_at(branches, "tick the branch as well")
+    expect(gent.get_by_label("default contact")).to_be_checked()
     fits_the_screen(page)
     session.screenshot("settings-contacts-error-phone")
 
     page = session.open("/settings/contacts")
     expect(page.locator("article")).to_have_count(before)
     expect(page.locator("article", has_text="Lotte")).to_have_count(0)
+    expect(_contact_article(page, "Koen Verhoeven").locator("p.muted")).to_contain_text(
+        "Betoncentrale Gent Haven (default contact)"
+    )
     fits_the_screen(page)
     session.screenshot("settings-contacts-phone")
