@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -14,9 +15,10 @@ from api.web.blueprint import bp, read_own_write
 from api.web.forms import text
 from api.web.i18n import gettext, render
 from api.web.session import principal, signed_in
+from betotrace_es.domain.catalogue import product_code
 from betotrace_es.domain.concrete import ProductSpec
 from betotrace_es.domain.exceptions import DomainError, ValidationError
-from betotrace_es.domain.values import PERMISSIONS, Permission
+from betotrace_es.domain.values import PERMISSIONS, Permission, require_text
 
 SPEC_TEXT = (
     "strength_class",
@@ -36,14 +38,14 @@ def _supplier() -> Principal:
 
 
 def _spec() -> ProductSpec:
-    """The specification typed in the form; the domain checks every class."""
-    raw_dmax = text("dmax_mm")
+    """The specification typed in the form; the domain checks every class, all at once."""
+    raw_dmax, own = text("dmax_mm"), {}
     try:
         dmax = int(raw_dmax) if raw_dmax else None
     except ValueError:
-        raise ValidationError.single("dmax_mm", gettext("Enter a number.")) from None
+        dmax, own = None, {"dmax_mm": [gettext("Enter a number.")]}
     try:
-        return ProductSpec.parse(
+        spec = ProductSpec.parse(
             **{k: text(k) or None for k in SPEC_TEXT},
             exposure_classes=text("exposure_classes").replace(",", " ").split(),
             dmax_mm=dmax,
@@ -52,7 +54,32 @@ def _spec() -> ProductSpec:
         errors: dict[str, list[str]] = {}
         for field, messages in error.errors.items():
             errors.setdefault(EXPOSURE_ITEM.sub("", field), []).extend(messages)
-        raise ValidationError(errors) from None
+        raise ValidationError({**errors, **own}) from None
+    if own:
+        raise ValidationError(own)
+    return spec
+
+
+def _new_product() -> tuple[str, str, ProductSpec]:
+    """Code, name and specification of a new product, with every field's problems at once."""
+    errors: dict[str, list[str]] = {}
+    spec = ProductSpec()
+    checks: dict[str, Callable[[], str]] = {
+        "code": lambda: product_code(text("code")),
+        "name": lambda: require_text(text("name"), "name"),
+    }
+    for field, check in checks.items():
+        try:
+            check()
+        except ValidationError as error:
+            errors[field] = error.errors[field]
+    try:
+        spec = _spec()
+    except ValidationError as error:
+        errors.update(error.errors)
+    if errors:
+        raise ValidationError(errors)
+    return text("code"), text("name"), spec
 
 
 def _page(values: Any, errors: dict[str, list[str]], status: int) -> tuple[str, int]:
@@ -80,7 +107,7 @@ def add_product() -> Response | tuple[str, int]:
     """Add a product to the catalogue (admins)."""
     who = _supplier()
     try:
-        recorded = services().app.add_product(who.actor, text("code"), text("name"), _spec())
+        recorded = services().app.add_product(who.actor, *_new_product())
     except ValidationError as error:
         return _page(request.form, error.errors, 422)
     flash(gettext("The product is added."), "success")

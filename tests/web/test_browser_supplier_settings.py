@@ -250,12 +250,17 @@ def test_an_unknown_strength_or_exposure_class_is_shown_at_its_field(
     form = page.locator("form", has=page.get_by_role("button", name="Add the product"))
     _fill_product(form, code, "C99/99")
     form.get_by_label("Exposure classes (e.g. XC2 EE2)").fill("XC4 XZ9")
+    form.get_by_label("Name").fill("")
+    form.get_by_label("Dmax (mm)").fill("twintig")
     assert submit(form.get_by_role("button", name="Add the product")) == 422
 
     form = page.locator("form", has=page.get_by_role("button", name="Add the product"))
     expect_error_at(form.get_by_label("Strength class (e.g. C25/30)"), "'C99/99' is not")
-    expect(form.get_by_label("Strength class (e.g. C25/30)")).to_be_focused()
+    expect(form.get_by_label("Name")).to_be_focused()
     expect_error_at(form.get_by_label("Exposure classes (e.g. XC2 EE2)"), "'XZ9' is not")
+    expect_error_at(form.get_by_label("Name"), "is required")
+    expect_error_at(form.get_by_label("Dmax (mm)"), "Enter a number.")
+    expect(form.get_by_label("Dmax (mm)")).to_have_value("twintig")
     expect(form.get_by_label("Code")).to_have_value(code)
     expect(form.get_by_label("Consistency (e.g. S3)")).to_have_value("S4")
     expect(form.get_by_label("Exposure classes (e.g. XC2 EE2)")).to_have_value("XC4 XZ9")
