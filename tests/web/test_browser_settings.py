@@ -137,7 +137,9 @@ def test_a_wrong_phone_number_and_an_empty_name_are_shown_at_their_fields(
 # --- Drivers ------------------------------------------------------------------------------------
 
 
-def test_a_planner_adds_a_driver_and_changes_their_name(browser: Browser, live_server: str) -> None:
+def test_a_planner_adds_a_driver_changes_their_name_and_deactivates_them(
+    browser: Browser, live_server: str
+) -> None:
     session = Session(browser, live_server, "planner@betoncentrale.example.be", PHONE)
     page = session.open("/settings/drivers")
     last = unique("Wouters")
@@ -175,8 +177,17 @@ def test_a_planner_adds_a_driver_and_changes_their_name(browser: Browser, live_s
     page = session.open("/settings/drivers")
     row = page.locator("table.drivers tr", has_text=f"{last}-Peeters")
     expect(row).to_contain_text("+32 476 65 43 21")
+    expect(row).to_contain_text("Active")
     fits_the_screen(page)
     session.screenshot("settings-drivers-phone")
+
+    row.locator("summary").click()
+    row.get_by_label("Can be assigned to deliveries").uncheck()
+    assert submit(row.get_by_role("button", name="Save")) == 302
+    confirmed(page, "The driver is saved.")
+    page = session.open("/settings/drivers")
+    row = page.locator("table.drivers tr", has_text=f"{last}-Peeters")
+    expect(row.locator("td").nth(2)).to_have_text("Inactive")
     session.close()
 
 
