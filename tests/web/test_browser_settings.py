@@ -275,7 +275,9 @@ def test_an_admin_changes_a_role_deactivates_and_reactivates_a_colleague(
     Session(browser, live_server, email, DESKTOP).close()  # can log in again
 
 
-def test_a_wrong_invitation_address_is_shown_at_the_field(admin_on_a_phone: Session) -> None:
+def test_a_wrong_or_taken_invitation_address_is_shown_at_the_field(
+    admin_on_a_phone: Session,
+) -> None:
     session = admin_on_a_phone
     page = session.open("/settings/users")
     before = page.locator("table.users tbody tr").count()
@@ -288,7 +290,13 @@ def test_a_wrong_invitation_address_is_shown_at_the_field(admin_on_a_phone: Sess
     fits_the_screen(page)
     session.screenshot("settings-users-error-phone")
 
+    assert _invite(page, "Planner@betoncentrale.example.be", "Viewer") == 422
+    form = page.locator("form", has=page.get_by_role("button", name="Send the invitation"))
+    expect_error_at(form.get_by_label("E-mail address"), "already has an account")
+    expect(form.get_by_label("Role")).to_have_value("viewer")
+
     page = session.open("/settings/users")
     expect(page.locator("table.users tbody tr")).to_have_count(before)
+    expect(_user_row(page, "planner@betoncentrale.example.be")).to_contain_text("Planner")
     fits_the_screen(page)
     session.screenshot("settings-users-phone")
