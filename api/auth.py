@@ -8,6 +8,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 from uuid import UUID
 
 from flask import g, request
@@ -63,28 +64,53 @@ def current() -> Principal:
 
 
 def authenticate(services: Services) -> Principal:
-    """The caller of this request, from ``Authorization: Bearer <token>``; 401 otherwise."""
+    """The caller of this request, from ``Authorization: Bearer <token>``; 401 otherwise.
+
+    One statement reads the token and how far its company's and user's histories go. The
+    principal built from them is kept per token and used again while those versions are
+    unchanged, so a role change, a deactivation or a revocation counts from the very next
+    request, in every process.
+    """
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("send Authorization: Bearer <token> (POST /api/auth/token)")
     hashed = token_hash(token.strip())
-    record = services.state.find_token(hashed)
-    if record is None or record.revoked or record.expires_at <= time.time():
+    session = services.state.find_session(hashed)
+    if session is None:
         raise _unauthorized("the token is invalid, expired or revoked")
-    principal = principal_of(services, record.user_id, record.company_id, hashed)
-    if principal is None:
+    record = session.token
+    if record.revoked or record.expires_at <= time.time():
+        raise _unauthorized("the token is invalid, expired or revoked")
+    seen = (session.company_version, session.user_version)
+    try:
+        principal, versions = services.principals.get(hashed)
+        if versions == seen:
+            return cast("Principal", principal)
+    except KeyError:
+        pass
+    found = principal_of(services, record.user_id, record.company_id, hashed, copy=False)
+    if found is None:
         raise _unauthorized("the account is no longer active")
-    return principal
+    services.principals.put(hashed, (found, (found.company.version, found.user.version)))
+    return found
 
 
 def principal_of(
-    services: Services, user_id: UUID, company_id: UUID, hashed: str | None = None
+    services: Services,
+    user_id: UUID,
+    company_id: UUID,
+    hashed: str | None = None,
+    *,
+    copy: bool = True,
 ) -> Principal | None:
-    """The principal if the user is an active member of the company right now."""
+    """The principal if the user is an active member of the company right now.
+
+    ``copy=False`` shares the cached aggregates: only for principals nobody changes.
+    """
     try:
-        company = services.app.get_company(company_id)
-        user = services.app.load(User, user_id, "user")
+        company = services.app.load(Company, company_id, "company", copy=copy)
+        user = services.app.load(User, user_id, "user", copy=copy)
     except NotFoundError:
         return None
     member = company.members.get(user_id)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventsourcing.application import LRUCache
 
 from api.settings import ApiSettings
 from api.state import ApiState
@@ -30,6 +33,10 @@ class Services:
     state: ApiState
     settings: ApiSettings
     mail: MailSender | None = None
+    # Token hash → (principal, (company version, user version)) it was built at (api.auth).
+    principals: LRUCache[str, tuple[Any, tuple[int | None, int | None]]] = field(
+        default_factory=lambda: LRUCache(maxsize=10_000)
+    )
 
     def close(self) -> None:
         """Stop the embedded runner and sender, and close the store."""
@@ -60,7 +67,8 @@ def build_services(
         read = ReadModels(view_store(app.factory), EventSource(app.recorder, app.mapper))
     events_recorded.connect(read.events_recorded, sender=app)
     read.start()
-    services = Services(app, read, ApiState(app.factory), settings)
+    state = ApiState(app.factory, app.recorder.events_table_name)  # type: ignore[attr-defined]
+    services = Services(app, read, state, settings)
     mail = mail or MailSettings.from_env(os.environ)
     if mail.embedded:
         timeout = settings.min_position_timeout

@@ -42,6 +42,15 @@ class TokenRecord:
 
 
 @dataclass(frozen=True)
+class Session:
+    """A token and how far its company's and user's histories go now (None: no events)."""
+
+    token: TokenRecord
+    company_version: int | None
+    user_version: int | None
+
+
+@dataclass(frozen=True)
 class StoredResponse:
     """The first response to an idempotent request (``status`` None while it runs)."""
 
@@ -54,7 +63,7 @@ class StoredResponse:
 class ApiState:
     """Tokens, idempotency keys and login failures in the database of the events."""
 
-    def __init__(self, factory: InfrastructureFactory[Any]) -> None:
+    def __init__(self, factory: InfrastructureFactory[Any], events_table: str) -> None:
         self._datastore: Any = getattr(factory, "datastore", None)
         self._postgres = isinstance(self._datastore, PostgresDatastore)
         if self._datastore is None:
@@ -62,6 +71,7 @@ class ApiState:
             raise ValueError(msg)
         schema = self._datastore.schema.replace('"', '""') if self._postgres else ""
         self._q = f'"{schema}".' if self._postgres else ""
+        self._versions_sql = self._latest_versions_sql(events_table)
         with self._cursor() as cursor:
             for statement in _TABLES:
                 self._execute(cursor, statement)
@@ -114,6 +124,45 @@ class ApiState:
             UUID(row["company_id"]),
             float(row["expires_at"]),
             bool(row["revoked"]),
+        )
+
+    def find_session(self, token_hash: str) -> Session | None:
+        """The token with this hash and the latest versions of its company and user.
+
+        One statement: what authenticating a request needs to know whether the principal it
+        built last time for this token is still the current one.
+        """
+        row = self._one(
+            f"SELECT t.user_id, t.company_id, t.expires_at, t.revoked, {self._versions_sql} "
+            f"FROM {{q}}{TOKENS} t WHERE t.token_hash = ?",
+            [token_hash],
+        )
+        if row is None:
+            return None
+        token = TokenRecord(
+            UUID(row["user_id"]),
+            UUID(row["company_id"]),
+            float(row["expires_at"]),
+            bool(row["revoked"]),
+        )
+        return Session(token, row["company_version"], row["user_version"])
+
+    def _latest_versions_sql(self, events_table: str) -> str:
+        if self._postgres:
+            table = self._q + '"' + events_table.replace('"', '""') + '"'
+            kind = self._datastore.originator_id_type
+            ident = "CAST(t.{} AS uuid)" if kind == "uuid" else "t.{}"
+        else:  # the library keeps SQLite's UUIDs as hex without dashes
+            table, ident = events_table, "replace(t.{}, '-', '')"
+        latest = (
+            f"(SELECT e.originator_version FROM {table} e WHERE e.originator_id = {ident} "
+            "ORDER BY e.originator_version DESC LIMIT 1)"
+        )
+        return (
+            latest.format("company_id")
+            + " AS company_version, "
+            + latest.format("user_id")
+            + " AS user_version"
         )
 
     def revoke_token(self, token_hash: str) -> None:

@@ -13,6 +13,9 @@ written to a temp dir:
               process, same before-request guard, error handlers and JSON provider; no store)
     whoami    GET /api/bench/whoami the same behind bearer authentication (one token lookup
               and the user's company and user from the aggregate cache): what auth costs
+    save      POST /api/bench/save  public: the library's bare append of a new one-event
+              aggregate (``app.events.put``; no signal, no read models, no mail): the store's
+              ceiling through this server
     request   POST /api/orders      a customer planner requests a new order
     accept    POST /api/orders/{id}/accept   the supplier planner accepts one requested order
     list      GET /api/orders       the customer's first page (default limit 50, with counts)
@@ -74,10 +77,11 @@ CUSTOMER = "planner@desmet.example.be"
 SUPPLIER = "planner@betoncentrale.example.be"
 PASSWORD = "betotrace-demo"  # the demo data's (betotrace_es.demo.DEMO_PASSWORD)
 TRIVIAL = "ping"
-ENDPOINTS = ("ping", "whoami", "request", "accept", "list", "detail")
+ENDPOINTS = ("ping", "whoami", "save", "request", "accept", "list", "detail")
 LABELS = {
     "ping": "GET  /api/bench/ping (trivial)",
     "whoami": "GET  /api/bench/whoami (trivial + auth)",
+    "save": "POST /api/bench/save (trivial + library save)",
     "request": "POST /api/orders",
     "accept": "POST /api/orders/{id}/accept",
     "list": "GET  /api/orders",
@@ -96,13 +100,23 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # `betotrace serve` (api.cli._serve, same gunicorn settings) with two benchmark-only routes.
 WRAPPER = '''\
-"""Written by scripts/bench_api.py: `betotrace serve` plus /api/bench/ping and /whoami."""
+"""Written by scripts/bench_api.py: `betotrace serve` plus /api/bench/ping, /whoami, /save."""
 import sys
+
+from eventsourcing.domain import Aggregate, event
 
 import api
 from api.auth import current
 from api.cli import _serve
-from api.http import public
+from api.http import public, services
+
+
+class BenchNote(Aggregate):
+    """A one-event aggregate no read model knows: what the bare library save costs."""
+
+    @event("Written")
+    def __init__(self, n: int) -> None:
+        self.n = n
 
 _create_app = api.create_app
 
@@ -115,10 +129,17 @@ def whoami():
     return {"user_id": str(current().user.id)}
 
 
+def save():
+    note = BenchNote(1)
+    services().app.events.put(note.collect_events())
+    return {"id": str(note.id)}, 201
+
+
 def create_app(*args, **kwargs):
     app = _create_app(*args, **kwargs)
     app.add_url_rule("/api/bench/ping", "bench_ping", public(ping), methods=["GET"])
     app.add_url_rule("/api/bench/whoami", "bench_whoami", whoami, methods=["GET"])
+    app.add_url_rule("/api/bench/save", "bench_save", public(save), methods=["POST"])
     return app
 
 
@@ -415,6 +436,12 @@ def whoami(session: Session, shared: Shared) -> bool:
     return True
 
 
+def save(session: Session, shared: Shared) -> bool:
+    """The trivial endpoint plus the library's bare save."""
+    _check(session.client.send("POST", "/api/bench/save", None), 201, shared, "save")
+    return True
+
+
 def request_order(session: Session, shared: Shared) -> bool:
     """A new order; its id goes to the orders to accept and to look at."""
     headers = bearer(session.customer)
@@ -461,6 +488,7 @@ def order_detail(session: Session, shared: Shared) -> bool:
 STEPS: dict[str, Step] = {
     "ping": ping,
     "whoami": whoami,
+    "save": save,
     "request": request_order,
     "accept": accept_order,
     "list": list_orders,
@@ -986,7 +1014,7 @@ def check_lines(result: Result) -> Iterator[str]:
         rounds = [part.p99() * 1e3 for part in sample.rounds]
         label = f"{result.name}: {LABELS[endpoint]} p99 ms"
         yield check(label, sample.p99() * 1e3, rounds, TARGET_P99_MS, at_least=False)
-    for endpoint in ("list", "detail", "whoami"):
+    for endpoint in ("list", "detail", "whoami", "save"):
         label = f"{result.name}: (info) {LABELS[endpoint]} / ping"
         yield f"{label:<52} {result.share(endpoint):>6.2f}"
     if result.shared.starved:

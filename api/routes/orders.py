@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from flask import Response, make_response
+from flask import Response, current_app, make_response
 
 from api.auth import Principal, current, require_customer
 from api.errors import ApiError, invalid
@@ -101,7 +101,7 @@ def request_order(body: dict[str, Any]) -> Response:
 @blp.response(200, OrderPageOut)
 @blp.problems(401)
 @blp.honours("X-Min-Position")
-def list_orders(query: dict[str, Any]) -> dict[str, Any]:
+def list_orders(query: dict[str, Any]) -> Response:
     """My company's orders by delivery moment, filtered, a page at a time."""
     min_position()
     principal = current()
@@ -124,11 +124,19 @@ def list_orders(query: dict[str, Any]) -> dict[str, Any]:
         )
     except InvalidCursorError as error:
         raise invalid("cursor", str(error)) from None
-    return {
-        "items": [order_item(i, principal.language) for i in page.items],
-        "next_cursor": page.next_cursor,
-        "counts": read.counts(principal.company.id),
-    }
+    # Built in OrderPageOut's exact shape (dumping it changes nothing: tests/e2e/
+    # test_representations.py), so it is sent as it is: marshmallow's field-by-field dump
+    # of the 50 items was half the CPU of a list request.
+    return current_app.response_class(
+        current_app.json.dumps(
+            {
+                "items": [order_item(i, principal.language) for i in page.items],
+                "next_cursor": page.next_cursor,
+                "counts": read.counts(principal.company.id),
+            }
+        ),
+        mimetype="application/json",
+    )
 
 
 @blp.route("/<uuid:order_id>", methods=["GET"])

@@ -27,14 +27,20 @@ def _supplier() -> Principal:
 
 
 def _location() -> Location | None:
+    """The typed coordinates (both or neither); each error is shown at its own field."""
     raw = {k: text(f"location.{k}").replace(",", ".") for k in ("lat", "lon")}
     if not any(raw.values()):
         return None
-    try:
-        lat, lon = float(raw["lat"]), float(raw["lon"])
-    except ValueError:
-        raise FormError({"location": [gettext("Enter a number.")]}) from None
-    return Location.parse(lat, lon, "location")
+    numbers: dict[str, float] = {}
+    errors: dict[str, list[str]] = {}
+    for name, value in raw.items():
+        try:
+            numbers[name] = float(value)
+        except ValueError:
+            errors[f"location.{name}"] = [gettext("Enter a number.") if value else "is required"]
+    if errors:
+        raise FormError(errors)
+    return Location.parse(numbers["lat"], numbers["lon"], "location")
 
 
 def _address() -> Address:

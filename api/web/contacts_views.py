@@ -14,7 +14,7 @@ from api.web.blueprint import bp, read_own_write
 from api.web.forms import text
 from api.web.i18n import gettext, render
 from api.web.orders_list import branch_choices
-from api.web.profile_views import phone_rows
+from api.web.profile_views import parsed_with_phones
 from api.web.session import principal, signed_in
 from betotrace_es.domain.exceptions import TransitionRefusedError, ValidationError
 from betotrace_es.domain.people import ContactDetails
@@ -41,13 +41,33 @@ def _ids(name: str) -> list[UUID]:
 
 
 def _details() -> ContactDetails:
-    return ContactDetails.parse(
-        first_name=text("first_name"),
-        last_name=text("last_name"),
-        job_title=text("job_title"),
-        email=text("email"),
-        phone_numbers=phone_rows(PHONE_ROWS),
+    return parsed_with_phones(
+        lambda phones: ContactDetails.parse(
+            first_name=text("first_name"),
+            last_name=text("last_name"),
+            job_title=text("job_title"),
+            email=text("email"),
+            phone_numbers=phones,
+        ),
+        PHONE_ROWS,
     )
+
+
+def _form() -> tuple[ContactDetails, list[UUID], list[UUID]]:
+    """Details, branches and default branches; a default must be one of the ticked branches."""
+    branch_ids, defaults = _ids("branch_ids"), _ids("default_for_branch_ids")
+    errors: dict[str, list[str]] = {}
+    if set(defaults) - set(branch_ids):  # the domain would name the branches by their ids
+        errors["default_for_branch_ids"] = [
+            gettext("A default contact is a contact of that branch too: tick the branch as well.")
+        ]
+    try:
+        details = _details()
+    except ValidationError as error:
+        errors = {**error.errors, **errors}
+    if errors:
+        raise ValidationError(errors)
+    return details, branch_ids, defaults
 
 
 def _page(values: Any, errors: dict[str, list[str]], status: int) -> tuple[str, int]:
@@ -77,9 +97,7 @@ def add_contact() -> Response | tuple[str, int]:
     """Add a contact person for some branches (admins)."""
     who = _supplier()
     try:
-        recorded = services().app.register_contact(
-            who.actor, _details(), _ids("branch_ids"), _ids("default_for_branch_ids")
-        )
+        recorded = services().app.register_contact(who.actor, *_form())
     except ValidationError as error:
         return _page(_form_values(), error.errors, 422)
     flash(gettext("The contact person is added."), "success")
@@ -92,12 +110,13 @@ def change_contact(contact_id: UUID) -> Response | tuple[str, int]:
     """Change a contact person's details, branches and default roles (admins)."""
     who = _supplier()
     try:
+        details, branch_ids, defaults = _form()
         recorded = services().app.change_contact(
             who.actor,
             contact_id,
-            details=_details(),
-            branch_ids=_ids("branch_ids"),
-            default_for_branch_ids=_ids("default_for_branch_ids"),
+            details=details,
+            branch_ids=branch_ids,
+            default_for_branch_ids=defaults,
         )
     except ValidationError as error:
         return _page({**_form_values(), "id": str(contact_id)}, error.errors, 422)

@@ -58,9 +58,10 @@ def invite_user() -> Response | tuple[str, int]:
     """Invite a colleague (admins); the link is shown until the e-mail does the job."""
     who, found = principal(), services()
     try:
-        user = found.app.invite_user(who.actor, text("email"), _role()).aggregate
+        invited = found.app.invite_user(who.actor, text("email"), _role())
     except ValidationError as error:
         return _page(request.form, error.errors, 422)
+    user = invited.aggregate
     member = found.app.get_company(who.company.id).member(user.id)
     assert member.invitation_expires_at is not None
     link = invitation_link(found, user.id, member.invitation_expires_at)
@@ -68,7 +69,7 @@ def invite_user() -> Response | tuple[str, int]:
         gettext("%(email)s is invited. Invitation link: %(link)s", email=user.email, link=link),
         "success",
     )
-    return redirect(url_for("web.users"))
+    return redirect(url_for("web.users", p=invited.position))
 
 
 @bp.route("/settings/users/<uuid:user_id>", methods=["POST"])
@@ -76,9 +77,13 @@ def invite_user() -> Response | tuple[str, int]:
 def change_user(user_id: UUID) -> Response | tuple[str, int]:
     """Change a colleague's role or whether they can log in (never the last admin)."""
     who, found = principal(), services()
-    try:
+    invited = found.app.get_company(who.company.id).member(user_id).status is MemberStatus.INVITED
+    try:  # an invitee cannot log in before accepting: the form offers only the role
         recorded = found.app.change_membership(
-            who.actor, user_id, role=_role(), active=request.form.get("active") == "yes"
+            who.actor,
+            user_id,
+            role=_role(),
+            active=None if invited else request.form.get("active") == "yes",
         )
     except ValidationError as error:
         return _page(request.form, error.errors, 422)

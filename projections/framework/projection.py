@@ -224,6 +224,11 @@ class Projection:
         return sorted(get_topic(c) for c in self._handlers)
 
     @property
+    def topic_set(self) -> frozenset[str]:
+        """The same topics, for membership tests."""
+        return frozenset(self._reads)
+
+    @property
     def reads(self) -> Mapping[str, frozenset[str] | None]:
         """Per topic, the event attributes the handlers use (None: all of them)."""
         return self._reads

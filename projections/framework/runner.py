@@ -12,9 +12,10 @@ from eventsourcing.persistence import IntegrityError
 
 from projections.framework.projection import Projection, ProjectionFailedError
 from projections.framework.source import EventSource
-from projections.framework.store import ViewStore
+from projections.framework.store import Batch, ViewStore
 
 log = logging.getLogger(__name__)
+MAX_RACES = 10  # lost races in a row before an IntegrityError is taken for a real error
 
 
 class ProjectionRunner:
@@ -36,6 +37,7 @@ class ProjectionRunner:
         self.poll_interval = poll_interval
         self.failures: dict[str, ProjectionFailedError] = {}
         self._positions: dict[str, int] = {}
+        self._tracking: dict[str, tuple[int, int]] = {}  # name → (generation, position)
         self._changed = threading.Condition()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -44,39 +46,67 @@ class ProjectionRunner:
     # -- catching up --------------------------------------------------------------------------
 
     def catch_up(self) -> None:
-        """Bring every projection (that has not failed) up to the current end of the log."""
-        head = self.source.head()
-        for projection in self.projections:
-            if projection.name not in self.failures:
-                self._catch_up(projection, head)
+        """Bring every projection (that has not failed) up to the current end of the log.
 
-    def _catch_up(self, projection: Projection, head: int) -> None:
-        generation = self.store.active_generation(projection)
-        position = self.store.position(projection.name, generation)
-        while position < head and not self._stop.is_set():
-            page = self.source.read(position, self.batch_size, projection.topics, head)
+        One page of the log serves every projection that is behind, and their batches are
+        written in one transaction (each with its own tracking position): a command costs
+        one read and one write however many read models there are. The active generation
+        and position of each projection are remembered between calls; a lost race (another
+        runner, or a rebuild's switch) makes them be read again from the store.
+        """
+        head = self.source.head()
+        races = 0
+        while not self._stop.is_set():
+            behind = [
+                (p, self._tracked(p))
+                for p in self.projections
+                if p.name not in self.failures and self._tracked(p)[1] < head
+            ]
+            if not behind:
+                break
+            after = min(position for _, (_, position) in behind)
+            topics = sorted({t for p, _ in behind for t in p.topic_set})
+            page = self.source.read(after, self.batch_size, topics, head)
+            batches = []
+            for projection, (generation, position) in behind:
+                if page.read_up_to > position:
+                    events, ids = page.part_for(position, projection.topic_set, projection.reads)
+                    batches.append(
+                        Batch(projection, generation, events, page.read_up_to, position, ids)
+                    )
             try:
-                self.store.write_batch(
-                    projection,
-                    generation,
-                    page.events_for(projection.reads),
-                    page.read_up_to,
-                    after=position,
-                    ids=page.last_ids,
-                )
+                self.store.write_batches(batches)
             except ProjectionFailedError as failure:
                 log.error("%s", failure)
-                self.failures[projection.name] = failure
-                self._publish(projection.name, position)
-                return
+                self.failures[failure.projection] = failure
+                self._publish(failure.projection, self._tracked_by_name(failure.projection))
+                continue  # the others' batches rolled back with it: write them again
             except IntegrityError:
-                # Another writer (a rebuild's switch, or a second runner) moved this generation on.
-                generation = self.store.active_generation(projection)
-                position = self.store.position(projection.name, generation)
+                # Another writer (a rebuild's switch, or a second runner) moved something on.
+                self._tracking.clear()
+                races += 1
+                if races > MAX_RACES:  # not a race: a constraint of a view refused a row
+                    raise
                 continue
-            position = page.read_up_to
-            self._publish(projection.name, position)
-        self._publish(projection.name, position)
+            races = 0
+            for batch in batches:
+                self._tracking[batch.projection.name] = (batch.generation, batch.position)
+                self._publish(batch.projection.name, batch.position)
+        for projection in self.projections:
+            if projection.name not in self.failures:
+                self._publish(projection.name, self._tracked(projection)[1])
+
+    def _tracked(self, projection: Projection) -> tuple[int, int]:
+        """The active generation of a projection and the position it has reached."""
+        found = self._tracking.get(projection.name)
+        if found is None:
+            generation = self.store.active_generation(projection)
+            found = (generation, self.store.position(projection.name, generation))
+            self._tracking[projection.name] = found
+        return found
+
+    def _tracked_by_name(self, name: str) -> int:
+        return next(self._tracked(p)[1] for p in self.projections if p.name == name)
 
     def _publish(self, name: str, position: int) -> None:
         with self._changed:

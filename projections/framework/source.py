@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -39,6 +39,15 @@ class Page:
         decode = self.decoder.decode
         get = reads.get
         return [decode(n, get(n.topic)) for n in self.notifications]
+
+    def part_for(
+        self, after: int, topics: Collection[str], reads: Reads
+    ) -> tuple[list[DomainEventProtocol[Any]], list[int]]:
+        """The events after ``after`` with these topics (as ``events_for``), and their ids."""
+        decode = self.decoder.decode
+        get = reads.get
+        mine = [n for n in self.notifications if n.id > after and n.topic in topics]
+        return [decode(n, get(n.topic)) for n in mine], [n.id for n in mine]
 
 
 class EventSource:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 import psycopg
@@ -27,6 +28,18 @@ from projections.framework.tables import Table
 GENERATIONS = "projection_generations"
 ACTIVE, BUILDING, RETIRED = "active", "building", "retired"
 _CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Events of one projection read after ``after``, to apply and track up to ``position``."""
+
+    projection: Projection
+    generation: int
+    events: Sequence[DomainEventProtocol[Any]]
+    position: int
+    after: int
+    ids: Sequence[int] = ()
 
 
 def tracking_name(projection: str, generation: int) -> str:
@@ -218,37 +231,59 @@ class ViewStore:
         ``expect``-ed status (a rebuild switched meanwhile) or its tracking is no longer at
         ``after`` (another writer applied these events first).
         """
+        batch = Batch(projection, generation, events, position, after, ids)
         with self._transaction(commit=True) as cursor:
-            self._require_status(cursor, projection.name, generation, expect)
-            # Tracking first: a second writer of the same positions blocks here, then fails.
-            self._advance_tracking(
-                cursor, tracking_name(projection.name, generation), after, position
-            )
-            rows = Rows(
-                projection.tables,
-                lambda t, keys: self._load(cursor, projection, generation, t, keys),
-            )
-            projection.prefetch(rows, events)
-            for index, event in enumerate(events):
-                try:
-                    projection.apply(rows, event)
-                except Exception as exc:
-                    ident = ids[index] if index < len(ids) else -1
-                    raise ProjectionFailedError(projection.name, ident, event, exc) from exc
-            for table, upserts, deletes in rows.changes():
-                target = self.qualifier + self.physical(projection.name, generation, table.name)
-                if deletes:
-                    cursor.executemany(self._sql(table.delete_statement(target)), deletes)
-                if upserts:
-                    names = table.column_names
-                    values = [tuple(r[n] for n in names) for r in upserts]
-                    cursor.executemany(self._sql(table.upsert_statement(target)), values)
-            for table, row in rows.emitted:
-                target = self.qualifier + table.name
-                values = [row[n] for n in table.column_names]
-                self.execute(cursor, table.insert_new_statement(target), values)
+            self._write(cursor, batch, expect)
             if activate:
                 self.activate(projection, generation, cursor)
+
+    def write_batches(self, batches: Sequence[Batch]) -> None:
+        """Write several projections' batches (of active generations) in one transaction.
+
+        All or nothing, as ``write_batch`` for each: one failing projection
+        (ProjectionFailedError) or one lost race (IntegrityError) writes none of them.
+        """
+        with self._transaction(commit=True) as cursor:
+            for batch in batches:
+                self._write(cursor, batch, ACTIVE)
+
+    def _write(self, cursor: Any, batch: Batch, expect: str) -> None:
+        projection, generation, events, ids = (
+            batch.projection,
+            batch.generation,
+            batch.events,
+            batch.ids,
+        )
+        self._require_status(cursor, projection.name, generation, expect)
+        # Tracking first: a second writer of the same positions blocks here, then fails.
+        self._advance_tracking(
+            cursor, tracking_name(projection.name, generation), batch.after, batch.position
+        )
+        if not events:
+            return
+        rows = Rows(
+            projection.tables,
+            lambda t, keys: self._load(cursor, projection, generation, t, keys),
+        )
+        projection.prefetch(rows, events)
+        for index, event in enumerate(events):
+            try:
+                projection.apply(rows, event)
+            except Exception as exc:
+                ident = ids[index] if index < len(ids) else -1
+                raise ProjectionFailedError(projection.name, ident, event, exc) from exc
+        for table, upserts, deletes in rows.changes():
+            target = self.qualifier + self.physical(projection.name, generation, table.name)
+            if deletes:
+                cursor.executemany(self._sql(table.delete_statement(target)), deletes)
+            if upserts:
+                names = table.column_names
+                values = [tuple(r[n] for n in names) for r in upserts]
+                cursor.executemany(self._sql(table.upsert_statement(target)), values)
+        for table, row in rows.emitted:
+            target = self.qualifier + table.name
+            values = [row[n] for n in table.column_names]
+            self.execute(cursor, table.insert_new_statement(target), values)
 
     def _require_status(self, cursor: Any, projection: str, generation: int, status: str) -> None:
         self.execute(

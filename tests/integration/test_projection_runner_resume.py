@@ -50,10 +50,15 @@ def market(app: Betotrace) -> Market:
 
 
 def _position_after_batches(store: ViewStore, source: EventSource, batches: int) -> int:
-    """Where a projection is after ``batches`` more full batches of the order list."""
+    """Where the order list is after ``batches`` more full batches of the runner.
+
+    The runner reads one page for all projections: a batch is BATCH events of any of their
+    topics (all projections start at the same position here).
+    """
     projection = OrderListProjection()
     start = store.position(projection.name, store.active_generation(projection))
-    return source.read(start, batches * BATCH, projection.topics, source.head()).read_up_to
+    topics = sorted({t for p in all_projections() for t in p.topics})
+    return source.read(start, batches * BATCH, topics, source.head()).read_up_to
 
 
 def test_crash_in_the_middle_of_writing_a_batch_rolls_it_back_and_a_new_runner_resumes(
@@ -65,7 +70,8 @@ def test_crash_in_the_middle_of_writing_a_batch_rolls_it_back_and_a_new_runner_r
     changes = Rows.changes
 
     def crash_in_the_third_batch(rows: Rows) -> Iterator[Any]:
-        calls.append(rows)
+        if "counts" in rows._meta:  # only the order list has counts
+            calls.append(rows)
         for number, change in enumerate(changes(rows)):
             if len(calls) == 3 and number == 1:  # the first table's rows are already written
                 raise SimulatedCrashError

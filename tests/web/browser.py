@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from uuid import uuid4
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from betotrace_es.demo import DEMO_PASSWORD
 
@@ -72,3 +74,45 @@ def expect_order(page: Page, *, box: str, status: str, timeline: list[str]) -> N
     expect(page.locator("#status")).to_have_text(status)
     for entry in timeline:
         expect(page.locator("#timeline")).to_contain_text(entry)
+
+
+def submit(button: Locator) -> int:
+    """Click a form's button; the HTTP status of the POST it sent."""
+    with button.page.expect_response(lambda r: r.request.method == "POST") as posted:
+        button.click()
+    status = posted.value.status
+    button.page.wait_for_load_state()
+    return status
+
+
+def confirmed(page: Page, message: str) -> None:
+    """The page says, as a status message, that the change is saved; no field is in error."""
+    expect(page.get_by_role("status")).to_have_text(message)
+    expect(page.locator(".field-error")).to_have_count(0)
+
+
+def expect_error_at(field: Locator, message: str | re.Pattern[str]) -> None:
+    """The input (or group) is invalid and its message, in its own field container, says why."""
+    expect(field).to_have_attribute("aria-invalid", "true")
+    described = field.get_attribute("aria-describedby")
+    assert described, "the input names no message"
+    note = field.page.locator(f'[id="{described}"]')
+    expect(note).to_have_count(1)
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(message)
+    field_class = "contains(concat(' ', @class, ' '), ' field ')"
+    container = field.locator(f"xpath=ancestor-or-self::*[{field_class}][1]")
+    expect(container.locator(f'[id="{described}"]')).to_have_count(1)
+
+
+def fits_the_screen(page: Page) -> None:
+    """Nothing sticks out sideways: the page needs no horizontal scrolling."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.viewport_size
+    assert viewport is not None
+    assert width <= viewport["width"], f"{width}px wide on a {viewport['width']}px screen"
+
+
+def unique(prefix: str) -> str:
+    """A name no other test uses."""
+    return f"{prefix} {uuid4().hex[:6].upper()}"

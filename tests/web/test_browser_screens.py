@@ -1,4 +1,7 @@
-"""The main screens in a real browser: a new order on a phone, the language switch, screenshots."""
+"""The main screens in a real browser: a new order on a phone, the language switch, screenshots.
+
+The settings screens (add, change, errors at the field) are in test_browser_settings.py.
+"""
 
 from __future__ import annotations
 
@@ -85,25 +88,3 @@ def test_screenshots_of_the_main_screens(browser: Browser, live_server: str) -> 
             session.screenshot("users-supplier-desktop")
         session.close()
     assert Path(SCREENSHOTS / "login.png").stat().st_size > 0
-
-
-def test_a_settings_screen_adds_edits_and_shows_errors_at_the_field(
-    browser: Browser, live_server: str
-) -> None:
-    session = Session(browser, live_server, "admin@betoncentrale.example.be", PHONE)
-    page = session.open("/settings/drivers")
-    page.fill("#f-first_name", "Ward")
-    page.fill("#f-last_name", "Wouters")
-    page.fill("#f-mobile", "12")
-    page.get_by_role("button", name="Add the driver").click()
-    expect(page.locator("#error-mobile")).to_be_visible()
-    expect(page.locator("#f-mobile")).to_have_attribute("aria-invalid", "true")
-    session.screenshot("drivers-error-phone")
-    page.fill("#f-mobile", "0476 12 34 56")
-    page.get_by_role("button", name="Add the driver").click()
-    expect(page.locator("table.drivers")).to_contain_text("Ward Wouters")
-    page.locator("summary", has_text="Ward Wouters").click()
-    page.locator("details[open] input[name=last_name]").fill("Wauters")
-    page.locator("details[open]").get_by_role("button", name="Save").click()
-    expect(page.locator("table.drivers")).to_contain_text("Ward Wauters")
-    session.close()

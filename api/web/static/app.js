@@ -49,3 +49,9 @@
     });
   });
 })();
+// A refused form: the cursor goes to the first field in error (the browser scrolls it into view).
+(function () {
+  "use strict";
+  var invalid = document.querySelector("main [aria-invalid=true]");
+  if (invalid) invalid.focus();
+})();

@@ -22,6 +22,7 @@ from betotrace_es.mail.transport import TemporaryFailureError, Transport
 log = logging.getLogger(__name__)
 _US = 1_000_000
 SENT, SKIPPED, FAILED = "sent", "skipped", "failed"
+CLAIM = 20  # messages taken per claim
 
 
 class Claimed(Outgoing, Protocol):
@@ -84,15 +85,15 @@ class MailSender:
         """
         total = 0
         while True:
-            sent, skipped = self._send_batch(20)
+            sent, skipped, claimed = self._send_batch(CLAIM)
             total += sent
-            if sent + skipped == 0:
+            if sent + skipped == 0 or claimed < CLAIM:  # a short claim took all that was due
                 return total
 
-    def _send_batch(self, limit: int) -> tuple[int, int]:
+    def _send_batch(self, limit: int) -> tuple[int, int, int]:
         lease = int(self.settings.lease_seconds * _US)
         outcomes = [self._deliver(m) for m in self.outbox.claim(now_us(), lease, limit)]
-        return outcomes.count(SENT), outcomes.count(SKIPPED)
+        return outcomes.count(SENT), outcomes.count(SKIPPED), len(outcomes)
 
     def _deliver(self, message: Claimed) -> str:
         too_old = now_us() - int(self.settings.max_age_hours * 3600 * _US)
