@@ -9,6 +9,7 @@ from typing import Any, ClassVar, TypeVar
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.utils import get_topic
 
+from projections.framework.cache import RowCache
 from projections.framework.tables import Table
 
 Row = dict[str, Any]
@@ -94,9 +95,11 @@ class Rows:
         self,
         tables: Sequence[Table],
         load: Callable[[Table, list[Key]], list[Row]],
+        cache: RowCache | None = None,
     ) -> None:
         self._meta = {t.name: _Meta(t) for t in tables}
         self._load = load
+        self._cache = cache
         self._rows: dict[str, dict[Key, Row | None]] = {t.name: {} for t in tables}
         self._dirty: dict[str, set[Key]] = {t.name: set() for t in tables}
         # Deferred additions: table → key → (the row if there is none, column → sum).
@@ -114,6 +117,8 @@ class Rows:
         """Load many rows at once (those already in memory are skipped)."""
         rows = self._rows[table]
         missing = list(dict.fromkeys(k for k in keys if k not in rows))
+        if missing and self._cache is not None:
+            missing = self._cache.take(table, missing, rows)
         if not missing:
             return
         meta = self._meta[table]
@@ -180,6 +185,12 @@ class Rows:
                 new[column] += delta
             rows[key] = new
             dirty.add(key)
+
+    def remember(self) -> None:
+        """Hand the rows this batch ended with to the cache (once the batch is committed)."""
+        if self._cache is not None:
+            for name, rows in self._rows.items():
+                self._cache.keep(name, rows)
 
     def emit(self, table: Table, row: Row) -> None:
         """Insert a row into a durable table (outside generations; kept if it exists already)."""
