@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, ClassVar, TypeVar
 
 from eventsourcing.domain import DomainEventProtocol
@@ -74,13 +75,24 @@ class ProjectionFailedError(Exception):
 class _Meta:
     """What Rows needs to know of a table, worked out once."""
 
-    __slots__ = ("columns", "key", "single", "table")
+    __slots__ = ("columns", "key", "key_of", "single", "table")
 
     def __init__(self, table: Table) -> None:
         self.table = table
         self.key = table.key
         self.single = table.key[0] if len(table.key) == 1 else None
         self.columns = frozenset(table.column_names)
+        # The key of a row, by C-level item lookups (called for every row change).
+        self.key_of: Callable[[Row], Key] = (
+            _single_key(self.single) if self.single is not None else itemgetter(*table.key)
+        )
+
+
+def _single_key(name: str) -> Callable[[Row], Key]:
+    def key_of(row: Row) -> Key:
+        return (row[name],)
+
+    return key_of
 
 
 class Rows:
@@ -108,10 +120,7 @@ class Rows:
 
     def key_of(self, table: str, row: Row) -> Key:
         """The primary key of ``row`` in ``table``."""
-        meta = self._meta[table]
-        if meta.single is not None:
-            return (row[meta.single],)
-        return tuple(row[k] for k in meta.key)
+        return self._meta[table].key_of(row)
 
     def prefetch(self, table: str, keys: Iterable[Key]) -> None:
         """Load many rows at once (those already in memory are skipped)."""
@@ -165,9 +174,14 @@ class Rows:
         The additions to a row are summed and applied once, when the row is next read or
         the batch is written: a counter changed by every event costs one write a batch.
         """
-        key = self.key_of(table, row)
-        pending = self._adds[table].setdefault(key, (row, {}))[1]
-        pending[column] = pending.get(column, 0) + delta
+        key = self._meta[table].key_of(row)
+        adds = self._adds[table]
+        pending = adds.get(key)
+        if pending is None:
+            adds[key] = (row, {column: delta})
+            return
+        sums = pending[1]
+        sums[column] = sums.get(column, 0) + delta
 
     def _settle(self, table: str, keys: list[Key]) -> None:
         """Apply the pending additions to these rows."""

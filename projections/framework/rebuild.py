@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 
 from projections.framework.cache import RowCache
@@ -41,7 +42,8 @@ def rebuild(
 ) -> RebuildResult:
     """Fill a new generation from the start (or resume an unfinished one), then switch to it.
 
-    Batches stream through memory one at a time. The batch that reaches the end of the log
+    Batches stream through memory one at a time (the next ones read and decoded by a
+    thread meanwhile, at most two ahead). The batch that reaches the end of the log
     also repoints the views, in the same transaction: readers go from the complete old
     generation to the complete new one. Interrupted at any point, the next call resumes
     from the building generation's tracking position. The rows of the last batches stay
@@ -56,31 +58,28 @@ def rebuild(
     start = position = store.position(projection.name, generation)
     events, cache = 0, RowCache(cache_rows)
     began = time.perf_counter()
-    while True:
-        head = source.head()
-        page = source.read(position, batch_size, projection.topics, head)
-        done = page.read_up_to >= head
-        batch = page.events_for(projection.reads)
-        if page.read_up_to > position:
-            store.write_batch(
-                projection,
-                generation,
-                batch,
-                page.read_up_to,
-                after=position,
-                expect=BUILDING,
-                ids=page.last_ids,
-                activate=done,
-                cache=cache,
-            )
-        elif done:
-            store.activate(projection, generation)
-        events += len(batch)
-        position = page.read_up_to
-        if progress is not None:
-            progress(position, head)
-        if done:
-            break
+    pages = source.pages_ahead(position, batch_size, projection.topics, projection.reads)
+    with closing(pages):
+        for page, batch, head in pages:
+            done = page.read_up_to >= head
+            if page.read_up_to > position:
+                store.write_batch(
+                    projection,
+                    generation,
+                    batch,
+                    page.read_up_to,
+                    after=position,
+                    expect=BUILDING,
+                    ids=page.last_ids,
+                    activate=done,
+                    cache=cache,
+                )
+            elif done:
+                store.activate(projection, generation)
+            events += len(batch)
+            position = page.read_up_to
+            if progress is not None:
+                progress(position, head)
     for old, status in store.generations(projection.name).items():
         if status == RETIRED or (status == BUILDING and old < generation):
             store.drop_generation(projection, old)

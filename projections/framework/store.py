@@ -14,6 +14,7 @@ import zlib
 from abc import abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
 import psycopg
@@ -262,8 +263,7 @@ class ViewStore:
                 if deletes:
                     cursor.executemany(self._sql(table.delete_statement(target)), deletes)
                 if upserts:
-                    names = table.column_names
-                    values = [tuple(r[n] for n in names) for r in upserts]
+                    values = list(map(_values_of(table), upserts))
                     self._upsert(cursor, table, target, values)
             for table, row in rows.emitted:
                 target = self.qualifier + table.name
@@ -340,6 +340,14 @@ class ViewStore:
             self.execute(cursor, f"SELECT * FROM {target} WHERE {where}", params)
             found += [dict(r) for r in cursor.fetchall()]
         return found
+
+
+def _values_of(table: Table) -> Callable[[Row], tuple[Any, ...]]:
+    """A row's values in column order, as a tuple (by C-level item lookups)."""
+    names = table.column_names
+    if len(names) == 1:
+        return lambda row: (row[names[0]],)
+    return itemgetter(*names)
 
 
 class SQLiteViewStore(ViewStore, SQLiteTrackingRecorder):
@@ -421,6 +429,18 @@ class PostgresViewStore(ViewStore, PostgresTrackingRecorder):
                 yield cursor
         except psycopg.IntegrityError as exc:  # the same outcome as on SQLite
             raise IntegrityError(str(exc)) from exc
+
+    def fetch(self, text: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Rows of one read-only query, in one round trip.
+
+        The pool's connections are in autocommit: a single statement is its own
+        transaction and sees one snapshot, so the BEGIN and ROLLBACK around it (two more
+        round trips, a third of a list page's time) are left out. The rows come as
+        dicts already (the pool's row factory).
+        """
+        query = self._sql(text.replace("{q}", self.qualifier))
+        with self.datastore.get_connection() as connection:
+            return connection.execute(query, tuple(params)).fetchall()
 
     @property
     def tracking_table(self) -> str:
