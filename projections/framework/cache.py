@@ -22,7 +22,7 @@ class RowCache:
     position, and a resumed rebuild starts with an empty cache).
     """
 
-    def __init__(self, capacity: int = 20_000) -> None:
+    def __init__(self, capacity: int = 10_000) -> None:
         self.capacity = capacity
         self._rows: OrderedDict[tuple[str, Key], Row | None] = OrderedDict()
         self.hits = self.misses = 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass
 
 from projections.framework.cache import RowCache
@@ -38,12 +37,11 @@ def rebuild(
     *,
     batch_size: int = 1000,
     progress: Progress | None = None,
-    cache_rows: int = 20_000,
+    cache_rows: int = 10_000,
 ) -> RebuildResult:
     """Fill a new generation from the start (or resume an unfinished one), then switch to it.
 
-    Batches stream through memory one at a time (the next ones read and decoded by a
-    thread meanwhile, at most two ahead). The batch that reaches the end of the log
+    Batches stream through memory one at a time. The batch that reaches the end of the log
     also repoints the views, in the same transaction: readers go from the complete old
     generation to the complete new one. Interrupted at any point, the next call resumes
     from the building generation's tracking position. The rows of the last batches stay
@@ -58,28 +56,31 @@ def rebuild(
     start = position = store.position(projection.name, generation)
     events, cache = 0, RowCache(cache_rows)
     began = time.perf_counter()
-    pages = source.pages_ahead(position, batch_size, projection.topics, projection.reads)
-    with closing(pages):
-        for page, batch, head in pages:
-            done = page.read_up_to >= head
-            if page.read_up_to > position:
-                store.write_batch(
-                    projection,
-                    generation,
-                    batch,
-                    page.read_up_to,
-                    after=position,
-                    expect=BUILDING,
-                    ids=page.last_ids,
-                    activate=done,
-                    cache=cache,
-                )
-            elif done:
-                store.activate(projection, generation)
-            events += len(batch)
-            position = page.read_up_to
-            if progress is not None:
-                progress(position, head)
+    while True:
+        head = source.head()
+        page = source.read(position, batch_size, projection.topics, head)
+        done = page.read_up_to >= head
+        batch = page.events_for(projection.reads)
+        if page.read_up_to > position:
+            store.write_batch(
+                projection,
+                generation,
+                batch,
+                page.read_up_to,
+                after=position,
+                expect=BUILDING,
+                ids=page.last_ids,
+                activate=done,
+                cache=cache,
+            )
+        elif done:
+            store.activate(projection, generation)
+        events += len(batch)
+        position = page.read_up_to
+        if progress is not None:
+            progress(position, head)
+        if done:
+            break
     for old, status in store.generations(projection.name).items():
         if status == RETIRED or (status == BUILDING and old < generation):
             store.drop_generation(projection, old)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -67,55 +65,3 @@ class EventSource:
         )
         read_up_to = head if len(notifications) < limit else notifications[-1].id
         return Page(notifications, read_up_to, self.decoder)
-
-    def pages_ahead(
-        self, after: int, limit: int, topics: Sequence[str], reads: Reads, *, ahead: int = 2
-    ) -> Generator[tuple[Page, list[DomainEventProtocol[Any]], int], None, None]:
-        """(page, its events decoded for ``reads``, the head it was read up to) from
-        ``after`` until the end of the log, read and decoded by a thread up to ``ahead``
-        pages ahead of the caller.
-
-        The reader works while the caller waits for the database (psycopg lets other
-        threads run meanwhile), so reading the next page costs the caller little. At most
-        ``ahead`` pages wait in memory. Closing the iterator (or an error in the caller)
-        stops the thread; an error of the reader is raised in the caller.
-        """
-        handoff: queue.Queue[tuple[Page, list[DomainEventProtocol[Any]], int] | BaseException]
-        handoff = queue.Queue(maxsize=ahead)
-        stop = threading.Event()
-
-        def hand(item: tuple[Page, list[DomainEventProtocol[Any]], int] | BaseException) -> None:
-            while not stop.is_set():
-                try:
-                    handoff.put(item, timeout=0.1)
-                    return
-                except queue.Full:
-                    continue
-
-        def read_ahead() -> None:
-            position = after
-            try:
-                while not stop.is_set():
-                    head = self.head()
-                    page = self.read(position, limit, topics, head)
-                    hand((page, page.events_for(reads), head))
-                    position = page.read_up_to
-                    if position >= head:
-                        return
-            except BaseException as exc:  # handed to the caller, who raises it
-                hand(exc)
-
-        reader = threading.Thread(target=read_ahead, name="read-ahead", daemon=True)
-        reader.start()
-        try:
-            while True:
-                item = handoff.get()
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-                page, _, head = item
-                if page.read_up_to >= head:
-                    return
-        finally:
-            stop.set()
-            reader.join(timeout=10)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
-
 import pytest
 
 from betotrace_es.application import Betotrace
@@ -12,7 +9,6 @@ from projections.catalog import all_projections
 from projections.framework import store as store_module
 from projections.framework.projection import Projection
 from projections.framework.rebuild import rebuild
-from projections.framework.source import EventSource, Page
 from projections.framework.store import ViewStore
 from projections.order_list.projection import ORDERS, OrderListProjection
 from tests.integration.test_projection_orders_expectations import assert_views_match_aggregates
@@ -143,34 +139,3 @@ def test_rows_written_in_bulk_equal_the_rows_written_one_by_one(
         rebuild(store, runner.source, projection, batch_size=1000)
 
     assert {p.name: dump(store, p) for p in projections} == incremental
-
-
-class FailingSource(EventSource):
-    """Reads ``pages`` pages, then fails like a lost connection."""
-
-    def __init__(self, source: EventSource, pages: int) -> None:
-        super().__init__(source.recorder, source.mapper)
-        self.pages = pages
-
-    def read(self, after: int, limit: int, topics: Sequence[str], head: int) -> Page:
-        """The page, until there are no more."""
-        self.pages -= 1
-        if self.pages < 0:
-            raise ConnectionError("the server went away")
-        return super().read(after, limit, topics, head)
-
-
-def test_an_error_of_the_read_ahead_thread_stops_the_rebuild_which_resumes_later(
-    market: Market,
-) -> None:
-    runner = runner_for(market.app, order_projections())
-    store, projection = runner.store, OrderListProjection()
-
-    with pytest.raises(ConnectionError):
-        rebuild(store, FailingSource(runner.source, pages=2), projection, batch_size=5)
-
-    assert store.generations(projection.name) == {1: "active", 2: "building"}
-    assert store.position(projection.name, 2) > 0
-    assert not any(t.name == "read-ahead" for t in threading.enumerate())
-    rebuild(store, runner.source, projection, batch_size=5)
-    assert dump(store, projection) == reference_dump(store, runner.source, projection)
