@@ -451,9 +451,9 @@ class PostgresViewStore(ViewStore, PostgresTrackingRecorder):
         self, cursor: Any, table: Table, target: str, values: list[tuple[Any, ...]]
     ) -> None:
         # Many rows: a binary COPY into a temporary table and one INSERT … SELECT … ON
-        # CONFLICT, instead of one statement a row (measured: the client's work a row is
-        # several times smaller). Few rows (a live batch): the single statements are fewer
-        # round trips.
+        # CONFLICT, instead of one statement a row (psycopg's per-statement work in Python
+        # was the largest client cost of a rebuild's writes). Few rows (a live batch): the
+        # statements of a pipeline are fewer round trips than creating and filling a table.
         if len(values) < _COPY_ROWS:
             super()._upsert(cursor, table, target, values)
             return
