@@ -927,6 +927,7 @@ class ReadRate:
     events: int
     raw_seconds: float
     decoded_seconds: float
+    raw_cpu: float = 0.0  # this process's CPU seconds (what the load of the machine barely moves)
 
     @property
     def raw_rate(self) -> float:
@@ -939,11 +940,11 @@ class ReadRate:
         return self.events / self.decoded_seconds
 
 
-def read_all(store: Store, topics: list[str], *, decode: bool) -> tuple[int, float]:
-    """Page through the log with the projection's topics; (events, seconds)."""
+def read_all(store: Store, topics: list[str], *, decode: bool) -> tuple[int, float, float]:
+    """Page through the log with the projection's topics; (events, seconds, CPU seconds)."""
     recorder, mapper = store.app.recorder, store.app.mapper
     head, position, count = store.head, 0, 0
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     while position < head:
         page = recorder.select_notifications(position + 1, READ_PAGE, stop=head, topics=topics)
         if decode:
@@ -951,17 +952,17 @@ def read_all(store: Store, topics: list[str], *, decode: bool) -> tuple[int, flo
                 mapper.to_domain_event(notification)
         count += len(page)
         position = page[-1].id if len(page) == READ_PAGE else head
-    return count, time.perf_counter() - started
+    return count, time.perf_counter() - started, time.process_time() - cpu
 
 
 def read_rate(store: Store) -> ReadRate:
     """The raw and the decoding read rate of the projection's events (a warm log: just loaded
     and vacuumed, as the rebuilds read it)."""
     topics = OrderListProjection().topics
-    events, raw = read_all(store, topics, decode=False)
-    _, decoded = read_all(store, topics, decode=True)
+    events, raw, raw_cpu = read_all(store, topics, decode=False)
+    _, decoded, _ = read_all(store, topics, decode=True)
     log(f"  read {events:,} events: {events / raw:,.0f}/s raw, {events / decoded:,.0f}/s decoded")
-    return ReadRate(events, raw, decoded)
+    return ReadRate(events, raw, decoded, raw_cpu)
 
 
 # --- rebuilds in a fresh process ------------------------------------------------------------------
@@ -978,6 +979,7 @@ class RebuildRun:
     samples: list[tuple[float, int, int]]  # (seconds, position, RSS bytes)
     mark: tuple[float, int] | None  # (seconds, position) when the mark position was passed
     head: int
+    cpu: float = 0.0  # the runner's CPU seconds (all its threads)
 
     @property
     def rate(self) -> float:
@@ -1015,12 +1017,14 @@ def runner_rebuild(env: dict[str, str], label: str, batch_size: int, mark: int) 
 
     gc.collect()
     samples.append((0.0, 0, rss_bytes()))
+    cpu = time.process_time()
     result = rebuild(
         side.store, side.source, OrderListProjection(), batch_size=batch_size, progress=progress
     )
+    cpu = time.process_time() - cpu
     head = samples[-1][1]
     mark_at = passed[0] if passed else None
-    return RebuildRun(label, batch_size, result.events, result.seconds, samples, mark_at, head)
+    return RebuildRun(label, batch_size, result.events, result.seconds, samples, mark_at, head, cpu)
 
 
 def rebuild_in_runner(store: Store, batch_size: int, mark: int = 0) -> RebuildRun:
@@ -1243,6 +1247,17 @@ def rate_lines(report: Report) -> Iterator[str]:
             f"  {f'(info) rebuild batch {run.batch_size}, whole {key} store ({run.events:,} ev)':<62} "
             f"{run.rate:>9,.0f} ev/s"
         )
+    # CPU time of the client process per event: barely moved by other load on the machine
+    # (wall-clock rates are), so runs on a busy machine can still be compared on it.
+    raw_cpu = reads.raw_cpu / reads.events * 1e6
+    yield f"  {'(info) client CPU, raw read':<62} {raw_cpu:>9.1f} µs/ev"
+    for key, run in report.runs.items():
+        if key.startswith("slice"):
+            per = run.cpu / run.events * 1e6
+            yield (
+                f"  {f'(info) client CPU, rebuild batch {run.batch_size}, slice store':<62} "
+                f"{per:>9.1f} µs/ev  = {per / raw_cpu:.1f} × raw read"
+            )
 
 
 def rss_lines(report: Report) -> Iterator[str]:

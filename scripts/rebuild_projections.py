@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Rebuild read models from the first event, without taking the old ones away meanwhile.
 
-    scripts/rebuild_projections.py [--projection NAME] [--batch-size N]
+    scripts/rebuild_projections.py [--projection NAME] [--batch-size N] [--cache-rows N]
 
 Builds into new tables and switches readers over atomically once caught up with the log.
 Interrupted (Ctrl-C, kill -9), the next run resumes where this one stopped.
@@ -27,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
         "--projection", choices=sorted(projections), help="only this one (default: all)"
     )
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument(
+        "--cache-rows",
+        type=int,
+        default=10_000,
+        help="rows of recent batches kept in memory (bounds memory; more: fewer reads back)",
+    )
     args = parser.parse_args(argv)
     side = open_read_side()
     chosen = [projections[args.projection]] if args.projection else list(projections.values())
@@ -38,7 +44,12 @@ def main(argv: list[str] | None = None) -> int:
                 bar.update(position - bar.n)
 
             result = rebuild(
-                side.store, side.source, projection, batch_size=args.batch_size, progress=progress
+                side.store,
+                side.source,
+                projection,
+                batch_size=args.batch_size,
+                progress=progress,
+                cache_rows=args.cache_rows,
             )
         resumed = f", resumed at {result.resumed_from}" if result.resumed_from else ""
         print(

@@ -293,6 +293,11 @@ class EventDecoder:
                 if kind is dict or kind is list:
                     value[index] = walk(item)
             return value
+        if len(value) == 2:  # most objects are a transcoded scalar (a moment, an id, …)
+            data = value.get("_data_", value)
+            kind = type(data)
+            if kind is not dict and kind is not list and "_type_" in value:
+                return self._transcoded(value)
         for key, item in value.items():
             kind = type(item)
             if kind is dict or kind is list:

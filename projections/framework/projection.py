@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, ClassVar, TypeVar
 
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.utils import get_topic
 
+from projections.framework.cache import RowCache
 from projections.framework.tables import Table
 
 Row = dict[str, Any]
@@ -73,13 +75,24 @@ class ProjectionFailedError(Exception):
 class _Meta:
     """What Rows needs to know of a table, worked out once."""
 
-    __slots__ = ("columns", "key", "single", "table")
+    __slots__ = ("columns", "key", "key_of", "single", "table")
 
     def __init__(self, table: Table) -> None:
         self.table = table
         self.key = table.key
         self.single = table.key[0] if len(table.key) == 1 else None
         self.columns = frozenset(table.column_names)
+        # The key of a row, by C-level item lookups (called for every row change).
+        self.key_of: Callable[[Row], Key] = (
+            _single_key(self.single) if self.single is not None else itemgetter(*table.key)
+        )
+
+
+def _single_key(name: str) -> Callable[[Row], Key]:
+    def key_of(row: Row) -> Key:
+        return (row[name],)
+
+    return key_of
 
 
 class Rows:
@@ -94,9 +107,11 @@ class Rows:
         self,
         tables: Sequence[Table],
         load: Callable[[Table, list[Key]], list[Row]],
+        cache: RowCache | None = None,
     ) -> None:
         self._meta = {t.name: _Meta(t) for t in tables}
         self._load = load
+        self._cache = cache
         self._rows: dict[str, dict[Key, Row | None]] = {t.name: {} for t in tables}
         self._dirty: dict[str, set[Key]] = {t.name: set() for t in tables}
         # Deferred additions: table → key → (the row if there is none, column → sum).
@@ -105,15 +120,14 @@ class Rows:
 
     def key_of(self, table: str, row: Row) -> Key:
         """The primary key of ``row`` in ``table``."""
-        meta = self._meta[table]
-        if meta.single is not None:
-            return (row[meta.single],)
-        return tuple(row[k] for k in meta.key)
+        return self._meta[table].key_of(row)
 
     def prefetch(self, table: str, keys: Iterable[Key]) -> None:
         """Load many rows at once (those already in memory are skipped)."""
         rows = self._rows[table]
         missing = list(dict.fromkeys(k for k in keys if k not in rows))
+        if missing and self._cache is not None:
+            missing = self._cache.take(table, missing, rows)
         if not missing:
             return
         meta = self._meta[table]
@@ -160,9 +174,14 @@ class Rows:
         The additions to a row are summed and applied once, when the row is next read or
         the batch is written: a counter changed by every event costs one write a batch.
         """
-        key = self.key_of(table, row)
-        pending = self._adds[table].setdefault(key, (row, {}))[1]
-        pending[column] = pending.get(column, 0) + delta
+        key = self._meta[table].key_of(row)
+        adds = self._adds[table]
+        pending = adds.get(key)
+        if pending is None:
+            adds[key] = (row, {column: delta})
+            return
+        sums = pending[1]
+        sums[column] = sums.get(column, 0) + delta
 
     def _settle(self, table: str, keys: list[Key]) -> None:
         """Apply the pending additions to these rows."""
@@ -180,6 +199,12 @@ class Rows:
                 new[column] += delta
             rows[key] = new
             dirty.add(key)
+
+    def remember(self) -> None:
+        """Hand the rows this batch ended with to the cache (once the batch is committed)."""
+        if self._cache is not None:
+            for name, rows in self._rows.items():
+                self._cache.keep(name, rows)
 
     def emit(self, table: Table, row: Row) -> None:
         """Insert a row into a durable table (outside generations; kept if it exists already)."""

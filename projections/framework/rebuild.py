@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from projections.framework.cache import RowCache
 from projections.framework.projection import Projection
 from projections.framework.source import EventSource
 from projections.framework.store import ACTIVE, BUILDING, RETIRED, ViewStore
@@ -36,13 +37,16 @@ def rebuild(
     *,
     batch_size: int = 1000,
     progress: Progress | None = None,
+    cache_rows: int = 10_000,
 ) -> RebuildResult:
     """Fill a new generation from the start (or resume an unfinished one), then switch to it.
 
     Batches stream through memory one at a time. The batch that reaches the end of the log
     also repoints the views, in the same transaction: readers go from the complete old
     generation to the complete new one. Interrupted at any point, the next call resumes
-    from the building generation's tracking position.
+    from the building generation's tracking position. The rows of the last batches stay
+    in memory (at most ``cache_rows``): an order changed again soon is not read back from
+    the table; a resumed rebuild starts with an empty cache and reads what was committed.
     """
     generations = store.generations(projection.name)
     building = [
@@ -50,7 +54,7 @@ def rebuild(
     ]
     generation = max(building) if building else store.start_generation(projection)
     start = position = store.position(projection.name, generation)
-    events = 0
+    events, cache = 0, RowCache(cache_rows)
     began = time.perf_counter()
     while True:
         head = source.head()
@@ -67,6 +71,7 @@ def rebuild(
                 expect=BUILDING,
                 ids=page.last_ids,
                 activate=done,
+                cache=cache,
             )
         elif done:
             store.activate(projection, generation)

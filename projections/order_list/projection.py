@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 from betotrace_es.domain.branch import Branch
 from betotrace_es.domain.company import Company
@@ -93,10 +94,16 @@ class OrderListProjection(Projection):
     tables = (ORDERS, COUNTS, BRANCHES, COMPANIES)
 
     def prefetch(self, rows: Rows, events: Any) -> None:
-        """Load every order a batch touches in one query (counters: when the batch is written)."""
-        rows.prefetch(
-            "orders", {(str(e.originator_id),) for e in events if isinstance(e, Order.Event)}
-        )
+        """Load in one query every order a batch changes that it did not request (an order
+        requested in the batch has no row before it); counters: when the batch is written."""
+        changed: set[UUID] = set()
+        requested: set[UUID] = set()
+        for event in events:
+            if isinstance(event, Order.Requested):
+                requested.add(event.originator_id)
+            elif isinstance(event, Order.Event):
+                changed.add(event.originator_id)
+        rows.prefetch("orders", [(str(order_id),) for order_id in changed - requested])
 
     # -- orders -------------------------------------------------------------------------------
 
