@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -411,3 +412,22 @@ def test_a_company_cannot_lose_its_last_active_admin(live: LiveApi) -> None:
     assert me(live.http, new_admin) == 200
     roster = live.services.app.get_company(live.own.supplier_id)
     assert roster.active_admins == {second.user_id}
+
+
+# -- anonymous requests ---------------------------------------------------------------------------
+
+
+def test_no_route_answers_an_anonymous_head_or_options_request(live: LiveApi) -> None:
+    # The authorization matrix sends every route's own methods; these are Flask's automatic ones.
+    document = live.http.get("/api/openapi.json").json
+    public = {"/api/auth/token", "/api/auth/invitations/{token}/accept", "/api/openapi.json"}
+    sent = []
+    for path, item in document["paths"].items():
+        if path in public:
+            continue
+        url = re.sub(r"\{[^}]+\}", str(uuid4()), path.replace("{number}", "1"))
+        methods = ["OPTIONS", *(["HEAD"] if "get" in item else [])]
+        sent += [(method, path, live.http.request(method, url).status) for method in methods]
+
+    assert len(sent) > 20
+    assert [s for s in sent if s[2] != 401] == []
