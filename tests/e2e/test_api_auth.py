@@ -382,6 +382,22 @@ def test_a_newer_invitation_makes_the_older_link_void(live: LiveApi) -> None:
     assert (used.status, used.json["role"]) == (200, "viewer")
 
 
+def test_deactivating_an_invitee_revokes_the_invitation_link(live: LiveApi) -> None:
+    email = f"revoked-{uuid4().hex[:8]}@supplier.example.be"
+    invited = invite(live, email).json
+    admin, path = live.token("supplier", "admin"), f"/api/users/{invited['id']}"
+
+    kept = live.http.patch(path, admin, {"role": "viewer", "active": True})
+    revoked = live.http.patch(path, admin, {"active": False})
+    answer = accept(live.http, invited["invitation_link"])
+
+    assert (kept.status, kept.json["status"], kept.json["role"]) == (200, "invited", "viewer")
+    assert (revoked.status, revoked.json["status"]) == (200, "inactive")
+    assert (answer.status, answer.content_type) == (409, PROBLEM)
+    assert "revoked" in answer.json["detail"]
+    assert login(live.http, email).status == 401
+
+
 # -- the last active admin ------------------------------------------------------------------------
 
 
