@@ -19,12 +19,13 @@ from uuid import uuid4
 
 from api.auth import invitation_token, token_hash
 from betotrace_es.domain.company import MemberStatus
-from betotrace_es.domain.values import Role
+from betotrace_es.domain.values import Actor, Role
 from betotrace_es.passwords import hash_password
 from tests.builders import in_days
 from tests.e2e.http_client import Answer, Http
-from tests.e2e.live import LiveApi, live_api, live_services, order_body, served
+from tests.e2e.live import LiveApi, bearer_token, live_api, live_services, order_body, served
 from tests.e2e.store_rows import rows
+from tests.e2e.test_http_concurrency import race
 
 PROBLEM = "application/problem+json"
 PASSWORD = "a long enough password"
@@ -428,6 +429,36 @@ def test_a_company_cannot_lose_its_last_active_admin(live: LiveApi) -> None:
     assert me(live.http, new_admin) == 200
     roster = live.services.app.get_company(live.own.supplier_id)
     assert roster.active_admins == {second.user_id}
+
+
+def test_two_admins_deactivating_each_other_at_once_leave_one_active_admin(
+    live: LiveApi,
+) -> None:
+    app, company_id = live.services.app, live.own.supplier_id
+    admin = live.own.supplier_admin
+    for _ in range(3):
+        invited = app.invite_user(admin, f"a-{uuid4().hex[:8]}@supplier.example.be", Role.ADMIN)
+        newcomer = invited.aggregate.id
+        app.accept_invitation(newcomer, first_name="Ann", last_name="Mol", password_hash="h")
+        pair = [admin, Actor(newcomer, company_id, Role.ADMIN)]
+        tokens = [bearer_token(live.services, actor) for actor in pair]
+
+        answers = race(
+            *[
+                functools.partial(
+                    live.http.patch, f"/api/users/{target.user_id}", token, {"active": False}
+                )
+                for token, target in zip(tokens, reversed(pair), strict=True)
+            ]
+        )
+
+        statuses = [answer.status for answer in answers]
+        assert sorted(statuses)[0] == 200, [a.body for a in answers]
+        assert sorted(statuses)[1] in (401, 409), [a.body for a in answers]
+        survivors = app.get_company(company_id).active_admins
+        assert len(survivors) == 1
+        admin = pair[statuses.index(200)]
+        assert survivors == {admin.user_id}
 
 
 # -- anonymous requests ---------------------------------------------------------------------------
