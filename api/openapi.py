@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import flask_swagger_ui
 from flask import Blueprint as FlaskBlueprint
-from flask import Response, abort, render_template_string, send_from_directory
+from flask import Request, Response, abort, render_template_string, send_from_directory
 from flask_smorest import Api, Blueprint
 from marshmallow import RAISE
 from webargs.flaskparser import FlaskParser
@@ -65,6 +65,12 @@ class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = dict.fromkeys(
         FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, RAISE
     )
+
+    def _raw_load_json(self, req: Request) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:  # nested deeper than the decoder goes: a bad body, not a crash
+            return self._handle_invalid_json_error()
 
     def _handle_invalid_json_error(self, *_: Any, **__: Any) -> Any:
         abort(400, description="the body is not valid JSON")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -95,3 +96,73 @@ def test_wrong_methods_and_unknown_routes_are_problems(live: LiveApi) -> None:
     assert (wrong.status, wrong.content_type) == (405, PROBLEM)
     assert set((wrong.header("Allow") or "").replace(" ", "").split(",")) >= {"GET", "POST"}
     assert (unknown.status, unknown.content_type) == (404, PROBLEM)
+
+
+def test_a_body_over_the_limit_is_refused_with_413_and_records_nothing(live: LiveApi) -> None:
+    limit = live.services.settings.max_body_bytes
+    body = json.dumps({**order_body(live.own), "remarks": "x" * limit}).encode()
+    recorded = live.services.app.recorder.max_notification_id()
+    json_type = {"Content-Type": "application/json"}
+
+    answers = [
+        live.http.request("POST", path, token=token, raw=body, headers=json_type)
+        for path, token in (("/api/orders", live.token("customer")), ("/api/auth/token", None))
+    ]
+
+    assert [(a.status, a.content_type) for a in answers] == [(413, PROBLEM)] * 2
+    assert all(a.json["status"] == 413 for a in answers)
+    assert live.services.app.recorder.max_notification_id() == recorded
+
+
+def test_a_body_of_another_content_type_is_refused_with_415_and_records_nothing(
+    live: LiveApi,
+) -> None:
+    body = json.dumps(order_body(live.own)).encode()
+    recorded = live.services.app.recorder.max_notification_id()
+
+    answers = [
+        live.http.request(
+            "POST", "/api/orders", token=live.token("customer"), raw=body, headers=headers
+        )
+        for headers in (
+            {"Content-Type": "text/plain"},
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            {},
+        )
+    ]
+    form = live.http.request(
+        "POST",
+        "/api/auth/token",
+        raw=b"email=a%40b.be&password=0123456789",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    for answer in (*answers, form):
+        assert (answer.status, answer.content_type) == (415, PROBLEM)
+        assert "application/json" in answer.json["detail"]
+    assert live.services.app.recorder.max_notification_id() == recorded
+
+
+def test_malformed_json_of_every_kind_is_a_bad_request(live: LiveApi) -> None:
+    malformed = (b'{"branch_id": ', b'{"remarks": "\xff"}', b"[" * 100_000 + b"]" * 100_000)
+
+    answers = [
+        live.http.request(
+            "POST",
+            "/api/orders",
+            token=live.token("customer"),
+            raw=raw,
+            headers={"Content-Type": "application/json"},
+        )
+        for raw in malformed
+    ]
+
+    assert [(a.status, a.content_type) for a in answers] == [(400, PROBLEM)] * 3
+    assert all("JSON" in a.json["detail"] for a in answers)
+
+
+def test_json_that_is_not_an_object_is_a_422(live: LiveApi) -> None:
+    answers = [live.http.post("/api/orders", live.token("customer"), v) for v in ([1], "x", 3)]
+
+    assert [(a.status, a.content_type) for a in answers] == [(422, PROBLEM)] * 3
+    assert all(a.json["errors"] for a in answers)

@@ -157,8 +157,11 @@ class PeopleCommands(BranchCommands):
         member = company.member(user_id)
         if role is not None and role is not member.role:
             company.change_role(actor, user_id, role)
-        if active is not None and active != (member.status is MemberStatus.ACTIVE):
-            (company.reactivate_user if active else company.deactivate_user)(actor, user_id)
+        # An invitee is neither: "inactive" revokes the invitation, "active" leaves it open.
+        if active is True and member.status is MemberStatus.INACTIVE:
+            company.reactivate_user(actor, user_id)
+        elif active is False and member.status is not MemberStatus.INACTIVE:
+            company.deactivate_user(actor, user_id)
         if not company.pending_events:
             return Recorded(company, 0)
         return Recorded(company, self.record(company))
