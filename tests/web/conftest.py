@@ -25,7 +25,7 @@ from betotrace_es.demo import DEMO_PASSWORD, seed_demo
 from betotrace_es.domain.order import Order
 from betotrace_es.domain.values import Actor
 from tests.builders import a_placement, a_site, in_days
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Session
 
 SUPPLIER_PLANNER = "planner@betoncentrale.example.be"
 CUSTOMER_PLANNER = "planner@desmet.example.be"
@@ -170,3 +170,22 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+ADMIN = "admin@betoncentrale.example.be"  # the demo supplier's admin
+
+
+@pytest.fixture(scope="module")
+def admin(browser: Browser, live_server: str) -> Iterator[Session]:
+    """The supplier's admin, on a desktop (one sign-in for the module: it keeps the tests fast)."""
+    session = Session(browser, live_server, ADMIN, DESKTOP)
+    yield session
+    session.close()
+
+
+@pytest.fixture(scope="module")
+def admin_on_a_phone(browser: Browser, live_server: str) -> Iterator[Session]:
+    """The supplier's admin, on a 375 px wide phone."""
+    session = Session(browser, live_server, ADMIN, PHONE)
+    yield session
+    session.close()

@@ -7,10 +7,8 @@ Branches, products and contact persons: test_browser_supplier_settings.py.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from uuid import uuid4
 
-import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from betotrace_es.demo import DEMO_PASSWORD
@@ -27,25 +25,7 @@ from tests.web.browser import (
     submit,
     unique,
 )
-from tests.web.conftest import Demo
-
-ADMIN = "admin@betoncentrale.example.be"
-
-
-@pytest.fixture(scope="module")
-def admin(browser: Browser, live_server: str) -> Iterator[Session]:
-    """The supplier's admin, on a desktop (one sign-in for the module: it keeps the tests fast)."""
-    session = Session(browser, live_server, ADMIN, DESKTOP)
-    yield session
-    session.close()
-
-
-@pytest.fixture(scope="module")
-def admin_on_a_phone(browser: Browser, live_server: str) -> Iterator[Session]:
-    """The supplier's admin, on a 375 px wide phone."""
-    session = Session(browser, live_server, ADMIN, PHONE)
-    yield session
-    session.close()
+from tests.web.conftest import ADMIN, Demo
 
 
 def a_colleague(demo: Demo, role: Role = Role.PLANNER, phone: str = "") -> str:
