@@ -12,8 +12,9 @@ from projections.framework.rebuild import rebuild
 from projections.framework.store import ViewStore
 from projections.order_list.projection import ORDERS, OrderListProjection
 from tests.integration.test_projection_orders_expectations import assert_views_match_aggregates
-from tests.integration.test_projection_orders_support import Market, build_market, perform
+from tests.integration.test_projection_orders_support import Market, perform
 from tests.integration.test_projection_runner_support import (
+    caught_up_market,
     dump,
     order_projections,
     reference_dump,
@@ -59,11 +60,7 @@ def expected_indexes(store: ViewStore, projection: Projection, generation: int) 
 @pytest.fixture
 def market(app: Betotrace) -> Market:
     """A marketplace with a few orders in every state, its views caught up."""
-    market = build_market(app)
-    for action, n in SCRIPT:
-        perform(market, action, n)
-    runner_for(app, order_projections()).catch_up()
-    return market
+    return caught_up_market(app, SCRIPT)
 
 
 def test_building_generation_has_no_secondary_indexes_until_it_is_activated(

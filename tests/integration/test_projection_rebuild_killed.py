@@ -20,8 +20,9 @@ from projections.framework.projection import Rows
 from projections.framework.rebuild import rebuild
 from projections.order_list.projection import OrderListProjection
 from tests.integration.test_projection_orders_expectations import assert_views_match_aggregates
-from tests.integration.test_projection_orders_support import Market, build_market, perform
+from tests.integration.test_projection_orders_support import Market, perform
 from tests.integration.test_projection_runner_support import (
+    caught_up_market,
     dump,
     order_projections,
     reference_dump,
@@ -66,11 +67,7 @@ def rebuild_and_die_mid_batch(env: dict[str, str]) -> None:
 @pytest.fixture
 def market(app: Betotrace) -> Market:
     """A marketplace with orders in every state, its views caught up."""
-    market = build_market(app)
-    for action, n in SCRIPT:
-        perform(market, action, n)
-    runner_for(app, order_projections()).catch_up()
-    return market
+    return caught_up_market(app, SCRIPT)
 
 
 def test_rebuild_killed_mid_batch_resumes_from_its_last_commit_to_an_identical_view(

@@ -18,6 +18,16 @@ from projections.framework.store import ViewStore
 from projections.framework.wiring import ReadSide, open_read_side, view_store
 from projections.order_list.projection import OrderListProjection
 from projections.order_status.projection import OrderStatusProjection
+from tests.integration.test_projection_orders_support import Market, build_market, perform
+
+
+def caught_up_market(app: Betotrace, script: Sequence[tuple[str, int]]) -> Market:
+    """A marketplace after ``script`` (see ``perform``), its order views caught up."""
+    market = build_market(app)
+    for action, n in script:
+        perform(market, action, n)
+    runner_for(app, order_projections()).catch_up()
+    return market
 
 
 def order_projections() -> list[Projection]:
