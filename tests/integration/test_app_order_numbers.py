@@ -1,4 +1,8 @@
-"""Order numbers: BT-<year>-<6 digits>, contiguous, never reused, also across restarts."""
+"""Order numbers: BT-<year>-<6 digits>, unique, never reused, also across restarts.
+
+Each application instance gives out numbers from blocks it reserves in the store: contiguous
+within an instance, a gap of the unused rest of a block after a restart.
+"""
 
 from __future__ import annotations
 
@@ -76,37 +80,54 @@ def test_refused_request_consumes_no_number_and_records_nothing(world: World) ->
     assert sequence_of([first.number, world.request().number]) == [1, 2]
 
 
-def test_reopened_application_continues_the_numbers_of_the_store(
+def test_reopened_application_continues_after_the_block_of_the_store(
     world: World, reopened: Betotrace
 ) -> None:
     before_restart = [world.request().number for _ in range(3)]
 
     after_restart = [on(reopened, world).request().number for _ in range(3)]
 
-    assert sequence_of(before_restart + after_restart) == [1, 2, 3, 4, 5, 6]
+    block = order_numbers.BLOCK
+    assert sequence_of(before_restart + after_restart) == [1, 2, 3, *range(block + 1, block + 4)]
 
 
 def test_two_instances_taking_turns_never_reuse_a_number(world: World, reopened: Betotrace) -> None:
     other = on(reopened, world)
-    numbers = []
+    mine, theirs = [], []
     for _ in range(4):  # each instance's remembered sequence is stale at every turn
-        numbers.append(world.request().number)
-        numbers.append(other.request().number)
+        mine.append(world.request().number)
+        theirs.append(other.request().number)
 
-    assert sequence_of(numbers) == list(range(1, 9))
-    for number in numbers:
+    block = order_numbers.BLOCK
+    assert sequence_of(mine) == [1, 2, 3, 4]
+    assert sequence_of(theirs) == [block + 1, block + 2, block + 3, block + 4]
+    for number in mine + theirs:
         assert world.app.get_order(world.customer, number).number == number
+
+
+def test_instances_reserving_past_each_other_keep_numbers_unique(
+    world: World, reopened: Betotrace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(order_numbers, "BLOCK", 2)
+    other = on(reopened, world)
+    numbers = []
+    for _ in range(5):  # each reservation finds the other instance's newer one first
+        numbers += [world.request().number, world.request().number, other.request().number]
+
+    assert len(set(numbers)) == len(numbers) == 15
+    assert max(sequence_of(numbers)) <= 15 + 2 * 2  # at most one unused block per instance
 
 
 def test_numbers_continue_after_a_sequence_snapshot_on_restart(
     world: World, reopened: Betotrace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(order_numbers, "SNAPSHOT_EVERY", 3)
-    numbers = [world.request().number for _ in range(4)]  # a snapshot is taken at number 3
+    monkeypatch.setattr(order_numbers, "BLOCK", 2)
+    monkeypatch.setattr(order_numbers, "SNAPSHOT_EVERY", 2)
+    numbers = [world.request().number for _ in range(4)]  # reservations at versions 2 and 3
 
-    numbers += [on(reopened, world).request().number for _ in range(3)]
+    numbers += [on(reopened, world).request().number for _ in range(3)]  # versions 4 and 5
 
     assert sequence_of(numbers) == list(range(1, 8))
     snapshots = world.app.factory.aggregate_recorder(purpose="snapshots")
     taken = snapshots.select_events(order_number_sequence_id(brussels_year()))
-    assert [s.originator_version for s in taken] == [4, 7]  # numbers 3 and 6
+    assert [s.originator_version for s in taken] == [2, 4]

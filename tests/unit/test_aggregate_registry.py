@@ -7,7 +7,8 @@ from uuid import uuid4
 
 import pytest
 
-from betotrace_es.domain.base import BetotraceAggregate
+from betotrace_es.application import order_numbers
+from betotrace_es.domain.base import BetotraceAggregate, by
 from betotrace_es.domain.exceptions import TransitionRefusedError, UniquenessError
 from betotrace_es.domain.people import Profile
 from betotrace_es.domain.registry import (
@@ -98,31 +99,51 @@ def test_only_the_owner_releases_a_value(claim: UniqueClaim) -> None:
     assert (claim.pending_events, claim.version) == ([], 2)
 
 
-def test_sequence_issues_contiguous_numbers_of_its_year() -> None:
+def test_sequence_reserves_consecutive_blocks_of_its_year() -> None:
     sequence = OrderNumberSequence.start(ACTOR, 2026)
     started = single_event(sequence, OrderNumberSequence.Started)
 
-    numbers = [sequence.issue(ACTOR) for _ in range(3)]
+    first, second = sequence.reserve(ACTOR, 3), sequence.reserve(ACTOR, 2)
 
     assert sequence.id == order_number_sequence_id(2026) != order_number_sequence_id(2027)
     assert started.year == 2026
-    assert numbers == ["BT-2026-000001", "BT-2026-000002", "BT-2026-000003"]
-    assert sequence.last == 3
-    events = sequence.collect_events()
-    assert [e.number for e in events if isinstance(e, OrderNumberSequence.NumberIssued)] == numbers
-    assert all(isinstance(e, OrderNumberSequence.NumberIssued) for e in events)
+    assert (list(first), list(second)) == ([1, 2, 3], [4, 5])
+    assert [sequence.number(n) for n in (1, 5)] == ["BT-2026-000001", "BT-2026-000005"]
+    assert sequence.last == 5
+    reserved = sequence.collect_events()
+    assert [(e.first, e.last) for e in reserved] == [(1, 3), (4, 5)]
+    assert all(isinstance(e, OrderNumberSequence.NumbersReserved) for e in reserved)
 
 
-def test_sequence_replayed_from_its_events_continues_after_the_last_number(
+@pytest.mark.parametrize("count", [0, -1, 1001])
+def test_sequence_refuses_an_empty_or_huge_reservation(count: int) -> None:
+    sequence = OrderNumberSequence.start(ACTOR, 2026)
+
+    with pytest.raises(ValueError, match="between 1 and 1000"):
+        sequence.reserve(ACTOR, count)
+
+    assert sequence.last == 0
+
+
+def test_sequence_of_a_store_before_blocks_continues_after_its_last_issued_number() -> None:
+    sequence = OrderNumberSequence.start(ACTOR, 2026)
+    sequence.trigger_event(OrderNumberSequence.NumberIssued, **by(ACTOR), number="BT-2026-000007")
+
+    assert list(sequence.reserve(ACTOR, 2)) == [8, 9]
+
+
+def test_sequence_replayed_from_its_events_continues_after_the_last_reserved_block(
     memory_world: World,
 ) -> None:
     app = memory_world.app
     first = memory_world.request()
     app.order_numbers._sequences.clear()  # a restarted process: only the store remembers
+    app.order_numbers._free.clear()
 
     second = memory_world.request()
 
-    assert int(second.number[-6:]) == int(first.number[-6:]) + 1
+    assert int(first.number[-6:]) == 1
+    assert int(second.number[-6:]) == order_numbers.BLOCK + 1  # the rest of the block is a gap
 
 
 # -- through the application: claims are saved with their owner ------------------------------

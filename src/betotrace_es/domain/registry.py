@@ -77,13 +77,22 @@ class UniqueClaim(BetotraceAggregate):
         self.trigger_event(self.Released, **by(actor))
 
 
+MAX_RESERVED = 1000  # numbers one reservation may set aside
+
+
 def order_number_sequence_id(year: int) -> UUID:
     """The id of the order-number sequence of a year."""
     return derived_id("order-numbers", str(year))
 
 
 class OrderNumberSequence(BetotraceAggregate):
-    """Issues the order numbers of one year: BT-<year>-<6 digits>, never twice."""
+    """The order numbers of one year: BT-<year>-<6 digits>, never twice.
+
+    Numbers are set aside in blocks: each server process reserves a block and gives its
+    numbers to the orders it records, so processes never contend for a number. They are
+    unique on the platform and increase within a process; a block a process did not use
+    up before it stopped leaves a gap.
+    """
 
     class Event(BetotraceAggregate.Event):
         """An event of the sequence."""
@@ -94,12 +103,21 @@ class OrderNumberSequence(BetotraceAggregate):
         year: int
 
     class NumberIssued(Event):
-        """The next number was given to an order."""
+        """The next number was given to an order (how stores before blocks recorded it)."""
 
         number: str
 
         def apply(self, aggregate: OrderNumberSequence) -> None:
             aggregate.last = int(self.number.rsplit("-", 1)[1])
+
+    class NumbersReserved(Event):
+        """The numbers ``first`` to ``last`` were set aside for one process's orders."""
+
+        first: int
+        last: int
+
+        def apply(self, aggregate: OrderNumberSequence) -> None:
+            aggregate.last = self.last
 
     def __init__(self, year: int) -> None:
         self.year = year
@@ -110,8 +128,14 @@ class OrderNumberSequence(BetotraceAggregate):
         """Begin the sequence of a year."""
         return cls._create(cls.Started, id=order_number_sequence_id(year), **by(actor), year=year)
 
-    def issue(self, actor: Actor) -> str:
-        """Record and return the next number."""
-        number = f"BT-{self.year}-{self.last + 1:06d}"
-        self.trigger_event(self.NumberIssued, **by(actor), number=number)
-        return number
+    def reserve(self, actor: Actor, count: int) -> range:
+        """Set aside the next ``count`` numbers; returns their running parts."""
+        if not 0 < count <= MAX_RESERVED:
+            raise ValueError(f"reserve between 1 and {MAX_RESERVED} numbers")
+        first = self.last + 1
+        self.trigger_event(self.NumbersReserved, **by(actor), first=first, last=self.last + count)
+        return range(first, self.last + 1)
+
+    def number(self, running: int) -> str:
+        """The order number of the ``running`` part in this year."""
+        return f"BT-{self.year}-{running:06d}"
