@@ -110,9 +110,10 @@ def test_sequence_reserves_consecutive_blocks_of_its_year() -> None:
     assert (list(first), list(second)) == ([1, 2, 3], [4, 5])
     assert [sequence.number(n) for n in (1, 5)] == ["BT-2026-000001", "BT-2026-000005"]
     assert sequence.last == 5
-    reserved = sequence.collect_events()
+    reserved = [
+        e for e in sequence.collect_events() if isinstance(e, OrderNumberSequence.NumbersReserved)
+    ]
     assert [(e.first, e.last) for e in reserved] == [(1, 3), (4, 5)]
-    assert all(isinstance(e, OrderNumberSequence.NumbersReserved) for e in reserved)
 
 
 @pytest.mark.parametrize("count", [0, -1, 1001])
