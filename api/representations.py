@@ -73,12 +73,16 @@ def order_from_aggregate(order: Order, language: str, contact: dict[str, Any]) -
 
 
 def contact_from_aggregates(app: Betotrace, order: Order, viewer: Party) -> dict[str, Any]:
-    """The other party's contact block, read from the write model."""
+    """The other party's contact block, read from the write model.
+
+    The user, branch and contact person are reference data here (``load_reference``: read
+    from the store at most once a second, never copied).
+    """
     if viewer is Party.SUPPLIER:
         person: dict[str, Any] = {"name": None, "email": None, "phone_numbers": []}
         if order.requested_by is not None:
             try:
-                user = app.load(User, order.requested_by, "user")
+                user = app.load_reference(User, order.requested_by, "user")
                 person = {
                     "name": user.full_name,
                     "email": user.email,
@@ -88,10 +92,10 @@ def contact_from_aggregates(app: Betotrace, order: Order, viewer: Party) -> dict
                 pass
         site = {"name": order.site.contact_name, "phone": order.site.contact_phone}
         return {"requested_by": person, "site_contact": site}
-    branch = app.load(Branch, order.branch_id, "branch")
+    branch = app.load_reference(Branch, order.branch_id, "branch")
     contact = None
     if branch.default_contact_id is not None:
-        found = app.load(ContactPerson, branch.default_contact_id, "contact person")
+        found = app.load_reference(ContactPerson, branch.default_contact_id, "contact person")
         details = found.details
         contact = {
             "name": f"{details.first_name} {details.last_name}",

@@ -2,7 +2,8 @@
 """HTTP API benchmark: order endpoints next to a trivial endpoint of the same gunicorn server.
 
     scripts/bench_api.py [--seconds S] [--clients N] [--rounds R] [--configs 2x8,1x16]
-                         [--idempotency-keys] [--external-projections [POLL]] [--profile [wall|cpu]]
+                         [--idempotency-keys] [--external-projections [POLL]] [--external-mail]
+                         [--profile [wall|cpu]]
 
 For each server configuration (gunicorn workers x threads; default 2x8, what ``betotrace serve``
 runs on PostgreSQL), on a fresh PostgreSQL schema with the demo data (``betotrace demo-data``),
@@ -27,7 +28,9 @@ endpoints once, the order flipping each round, so load from elsewhere hits all o
 ``--profile`` runs cProfile around every request in the workers (per endpoint, wall time; the
 figures are then slower) and prints, after the report, the mean time per request in each stage
 and the top functions. ``--external-projections`` runs the read models in one
-``scripts/run_projections.py`` process instead of in each worker (BETOTRACE_PROJECTIONS=external).
+``scripts/run_projections.py`` process instead of in each worker (BETOTRACE_PROJECTIONS=external);
+``--external-mail`` delivers the e-mail in one ``betotrace send-mail`` process instead of a thread
+of each worker (BETOTRACE_MAIL_SENDER=external). Both count as server CPU.
 The workers start with CREATE_TABLE=n, after the tables were made by one process (see PREPARE).
 Progress goes to stderr; the table and the checks against the targets to stdout; exit status 0
 whether the targets pass or not. PostgreSQL is the server that POSTGRES_HOST and the other
@@ -926,6 +929,12 @@ def measure(
     if args.external_projections is not None:  # one runner process, the workers only poll
         env["BETOTRACE_PROJECTIONS"] = "external"
     runner = start_runner(env, args.external_projections, workdir / f"projections-{name}.log")
+    mailer = None
+    if args.external_mail:  # one `betotrace send-mail` process; the workers only write the outbox
+        env["BETOTRACE_MAIL_SENDER"] = "external"
+        log("starting betotrace send-mail")
+        command = [str(Path(sys.executable).with_name("betotrace")), "send-mail"]
+        mailer = Child(command, env, workdir / f"send-mail-{name}.log")
     log(f"{name}: starting gunicorn, {workers} worker(s) x {threads} thread(s)")
     server = Server({**env, "CREATE_TABLE": "n"}, workers, threads, workdir, args.profile)
     sessions: list[Session] = []
@@ -934,7 +943,7 @@ def measure(
         if runner is not None and runner.process.poll() is not None:
             msg = f"run_projections.py exited with {runner.process.returncode}:\n{tail(runner.log)}"
             raise RuntimeError(msg)
-        extra = [] if runner is None else [runner.process.pid]
+        extra = [c.process.pid for c in (runner, mailer) if c is not None]
         pids = Pids([*server.pids, *extra], pg.postmaster())
         n = args.clients
         sessions, shared = open_sessions(server.port, n)
@@ -961,8 +970,9 @@ def measure(
             session.client.close()
         log(f"{name}: stopping gunicorn")
         server.stop()
-        if runner is not None:
-            runner.stop()
+        for child in (runner, mailer):
+            if child is not None:
+                child.stop()
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -1074,6 +1084,12 @@ def print_report(results: Sequence[Result], pg: str, args: argparse.Namespace) -
             else f"; read models in scripts/run_projections.py --poll {args.external_projections:g}"
             " (BETOTRACE_PROJECTIONS=external), not in the workers"
         )
+        + (
+            "; e-mail delivered by one `betotrace send-mail` process (BETOTRACE_MAIL_SENDER="
+            "external), not by the workers"
+            if args.external_mail
+            else ""
+        )
     )
     for result in results:
         print(*context_lines(result), sep="\n")
@@ -1126,6 +1142,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="POLL",
         help="read models in one scripts/run_projections.py process polling every POLL s "
         "(default 0.2, its own default) instead of in each worker; its CPU counts as server",
+    )
+    parser.add_argument(
+        "--external-mail",
+        action="store_true",
+        help="deliver the e-mail in one `betotrace send-mail` process instead of in each worker "
+        "(BETOTRACE_MAIL_SENDER=external); its CPU counts as server",
     )
     parser.add_argument(
         "--profile",

@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 import tempfile
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 
 from betotrace_es.mail.render import Renderer
@@ -23,7 +23,7 @@ from tests.notify_support import BASE_URL, SECRET, mail_settings
 class KilledAfterSend(SmtpTransport):
     """Delivers, then dies before anyone can mark the message sent."""
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         super().send(message)
         os.kill(os.getpid(), signal.SIGKILL)
 

@@ -35,7 +35,6 @@ from api.schemas.orders import (
     RescheduleIn,
 )
 from betotrace_es.application import Recorded
-from betotrace_es.domain.exceptions import NotFoundError
 from betotrace_es.domain.order import Order
 from betotrace_es.domain.order_values import OrderStatus
 from betotrace_es.domain.values import Party
@@ -54,25 +53,31 @@ def _side(principal: Principal) -> Party:
 
 
 def _representation(principal: Principal, order_id: UUID) -> tuple[dict[str, Any], int]:
-    """The order from its status view (read-your-writes is the caller's business)."""
-    view = services().read.order_status.status(order_id, principal.company.id)
-    if view is None:
-        raise NotFoundError("order not found")
-    return order_from_view(view, principal.language), view.version
+    """The order from its status view; from the aggregate while the view does not show it yet.
+
+    A command answers before the read models have caught up, so an order just requested
+    may not be in the view yet: then it is read from the store rather than called missing.
+    Read-your-writes for later changes is ``X-Min-Position``'s business.
+    """
+    found = services()
+    view = found.read.order_status.status(order_id, principal.company.id)
+    if view is not None:
+        return order_from_view(view, principal.language), view.version
+    order = found.app.get_order(principal.actor, order_id)  # not found, or another company's: 404
+    contact = contact_from_aggregates(found.app, order, _side(principal))
+    return order_from_aggregate(order, principal.language, contact), order.version
 
 
 def _answer(recorded: Recorded[Order], status: int = 200) -> Response:
-    """A command's answer: the order as it is now, consistent with the command."""
+    """A command's answer: the order as the command left it, from the aggregate itself.
+
+    It does not wait for the read models: the representation is the saved aggregate's, and
+    the answer's ``X-Position`` lets a later read ask for read-your-writes.
+    """
     principal, found = current(), services()
     order = recorded.aggregate
-    body: dict[str, Any] | None = None
-    if found.read.wait_until(recorded.position, found.settings.min_position_timeout):
-        view = found.read.order_status.status(order.id, principal.company.id)
-        if view is not None and view.version >= order.version:
-            body = order_from_view(view, principal.language)
-    if body is None:  # the read models lag: answer from the aggregate itself
-        contact = contact_from_aggregates(found.app, order, _side(principal))
-        body = order_from_aggregate(order, principal.language, contact)
+    contact = contact_from_aggregates(found.app, order, _side(principal))
+    body = order_from_aggregate(order, principal.language, contact)
     response = make_response(ORDER_OUT.dump(body), status)
     return with_version(response, order.version, recorded.position)
 

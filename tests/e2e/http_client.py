@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,6 +40,13 @@ class Http:
     base_url: str
     timeout: float = 30.0
     default_headers: dict[str, str] = field(default_factory=dict)
+    # Read your writes, as a well-behaved client does: every GET carries X-Min-Position of
+    # the latest X-Position any answer brought (unless the GET names its own).
+    read_your_writes: bool = False
+    _seen: list[int] = field(default_factory=lambda: [0], init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
 
     def request(
         self,
@@ -53,6 +61,8 @@ class Http:
         """Send one request and read the whole answer."""
         parts = urlsplit(self.base_url)
         sent = {**self.default_headers, **(headers or {})}
+        if self.read_your_writes and method == "GET" and self._seen[0]:
+            sent.setdefault("X-Min-Position", str(self._seen[0]))
         if token is not None:
             sent["Authorization"] = f"Bearer {token}"
         data = raw
@@ -66,6 +76,10 @@ class Http:
             response = connection.getresponse()
             body = response.read()
             found = {k.lower(): v for k, v in response.getheaders()}
+            position = found.get("x-position", "")
+            if position.isdigit():
+                with self._lock:
+                    self._seen[0] = max(self._seen[0], int(position))
             return Answer(response.status, found, body)
         finally:
             connection.close()

@@ -144,4 +144,9 @@ class LiveApi:
 def live_api(env: dict[str, str], **settings: Any) -> Iterator[LiveApi]:
     """Serve the API on ``env`` with two worlds built in it."""
     with live_services(env, **settings) as (found, app), served(app) as base_url:
-        yield LiveApi(Http(base_url), found, build_world(found.app), build_world(found.app))
+        yield LiveApi(
+            Http(base_url, read_your_writes=True),
+            found,
+            build_world(found.app),
+            build_world(found.app),
+        )

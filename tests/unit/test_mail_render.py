@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import random
 from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.message import Message as Mail
 from typing import Any
 from uuid import uuid4
 
 from betotrace_es.mail.render import Renderer
+
+
+def parsed(mail: Mail) -> EmailMessage:
+    """The message as a mail client reads its bytes."""
+    return email.message_from_bytes(mail.as_bytes(), policy=email.policy.default)
 
 
 @dataclass(frozen=True)
@@ -45,9 +54,29 @@ def test_a_message_renders_with_the_same_parts_every_time() -> None:
     message = Message()
 
     first, again = (RENDERER.render(message) for _ in range(2))
+    first_parts, again_parts = (parsed(m).iter_parts() for m in (first, again))
 
     assert first.get_boundary() == again.get_boundary() == f"=_betotrace_{message.message_id}"
-    assert [p.get_content() for p in first.iter_parts()] == [
-        p.get_content() for p in again.iter_parts()
-    ]
-    assert [p.get_content_type() for p in first.iter_parts()] == ["text/plain", "text/html"]
+    first_contents = [(p.get_content_type(), p.get_content()) for p in first_parts]
+    assert first_contents == [(p.get_content_type(), p.get_content()) for p in again_parts]
+    assert [kind for kind, _ in first_contents] == ["text/plain", "text/html"]
+
+
+def test_a_french_message_reads_back_as_written_with_short_header_lines() -> None:
+    message = Message(language="fr", recipient_name="Zoë Lefèvre-Dubois")
+    raw = RENDERER.render(message).as_bytes()
+
+    mail = parsed(RENDERER.render(message))
+    plain, html = (mail.get_body((kind,)) for kind in ("plain", "html"))
+
+    assert raw.isascii()  # 7-bit clean: encoded words and quoted-printable
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n" if b"\r\n" in raw else b"\n"))
+    assert str(mail["To"]) == "Zoë Lefèvre-Dubois <jan@desmet.example.be>"
+    assert str(mail["Subject"]).startswith("Commande BT-2026-000042")
+    assert plain is not None
+    assert html is not None
+    assert "Bonjour Zoë Lefèvre-Dubois" in plain.get_content()
+    assert "jeudi 10 décembre 2026" in plain.get_content()
+    assert "Zoë Lefèvre-Dubois" in html.get_content()
+    assert mail["Content-Language"] == "fr"
+    assert mail["Message-ID"] == f"<{message.message_id}@betotrace>"

@@ -29,6 +29,7 @@ PLATFORM_ZONE = ZoneInfo("Europe/Brussels")
 BLOCK = 20  # numbers a process reserves at a time: the largest gap a restart can leave
 SNAPSHOT_EVERY = 100  # reservations between snapshots of a year's sequence
 RETRY_BUDGET_SECONDS = 10.0
+PROVISIONAL = "BT-{year}-000000"  # never issued: numbers start at 1
 
 
 class OrderNumberIssuer:
@@ -59,7 +60,7 @@ class OrderNumberIssuer:
         """Build the order with the next number and save it; returns the order and position."""
         year = now.astimezone(PLATFORM_ZONE).year
         for _ in range(BLOCK):
-            running = self._take(actor, year)
+            running = self._take(actor, year, build)
             try:
                 order = build(self._sequences[year].number(running))
                 position = self._app.record(order)
@@ -71,10 +72,11 @@ class OrderNumberIssuer:
             return order, position
         raise ConflictError("no free order number could be given; please try again")
 
-    def _take(self, actor: Actor, year: int) -> int:
+    def _take(self, actor: Actor, year: int, build: Callable[[str], Order]) -> int:
         with self._lock:
             free = self._free.setdefault(year, deque())
             if not free:
+                build(PROVISIONAL.format(year=year))  # a refused request reserves nothing either
                 free.extend(self._reserve(actor, year))
             return free.popleft()
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
+from email._policybase import Compat32
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import formataddr, formatdate
 from functools import cache
 from pathlib import Path
@@ -25,6 +30,40 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 MESSAGE_ID_DOMAIN = "betotrace"
 # Dates as written in Belgium (English with a 24-hour clock).
 DATE_LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
+# Bodies as quoted-printable UTF-8: readable in the raw message, 7-bit safe for any relay.
+BODY_CHARSET = Charset("utf-8")
+BODY_CHARSET.body_encoding = QP
+
+
+class _Headers(Compat32):
+    """compat32, writing a short plain-ASCII header line as it is.
+
+    compat32 runs every header through ``email.header.Header`` to fold it, which was a third
+    of the time to send an e-mail; a line that needs no folding or encoding comes out the same.
+    """
+
+    def _plain(self, name: str, value: str) -> str | None:
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and "\r" not in value
+            and "\n" not in value
+            and len(name) + len(value) + 2 <= (self.max_line_length or 0)
+        ):
+            return f"{name}: {value}{self.linesep}"
+        return None
+
+    def fold(self, name: str, value: str) -> str:
+        """The header line: as it is when it needs nothing, else compat32's folding."""
+        return self._plain(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        """The header line as bytes (what ``as_bytes`` and SMTP use)."""
+        plain = self._plain(name, value)
+        return plain.encode("ascii") if plain else super().fold_binary(name, value)
+
+
+POLICY = _Headers()
 
 
 class Outgoing(Protocol):
@@ -103,8 +142,13 @@ class Renderer:
             return invitation_link(self.base_url, self.secret_key, user_id, expires)
         return order_link(self.base_url, params["order_id"])
 
-    def render(self, message: Outgoing) -> EmailMessage:
-        """The complete e-mail, plain text with an HTML alternative."""
+    def render(self, message: Outgoing) -> Message:
+        """The complete e-mail, plain text with an HTML alternative.
+
+        Built with the stdlib's ``email.mime`` classes (the compat32 policy): the
+        ``EmailMessage`` API parses every header through its header registry, which made
+        rendering five times slower for the same bytes on the wire.
+        """
         language = message.language
         gettext = translations(language).gettext
         subject, intro = notice(message.kind, message.params, language)
@@ -117,20 +161,22 @@ class Renderer:
         )
         closing = [gettext(texts.SIGNATURE), "Betotrace", "", gettext(texts.FOOTER)]
         plain = [greeting, "", intro, "", *lines, "", f"{action}: {link}", "", *closing]
-        mail = EmailMessage()
-        mail["Subject"] = subject
-        mail["From"] = self.sender
-        mail["To"] = formataddr((name, message.recipient)) if name else message.recipient
-        mail["Message-ID"] = message_id_header(message.message_id)
-        mail["Date"] = formatdate(usegmt=True)
-        mail.set_content("\n".join(plain) + "\n")
-        mail.add_alternative(
-            _html(greeting, intro, lines, action, link, closing, language), subtype="html"
-        )
-        mail["Content-Language"] = language  # after the content: set_content drops Content-*
         # The stdlib would draw a boundary from the global `random` state (shared with the
         # rest of the process); one derived from the message is as unique and repeatable.
-        mail.set_boundary(f"=_betotrace_{message.message_id}")
+        mail = MIMEMultipart(
+            "alternative", boundary=f"=_betotrace_{message.message_id}", policy=POLICY
+        )
+        mail["Subject"] = subject if subject.isascii() else Header(subject, "utf-8").encode()
+        mail["From"] = self.sender
+        mail["To"] = (
+            formataddr((name, message.recipient), charset="utf-8") if name else message.recipient
+        )
+        mail["Message-ID"] = message_id_header(message.message_id)
+        mail["Date"] = formatdate(usegmt=True)
+        mail["Content-Language"] = language
+        mail.attach(_text_part("\n".join(plain) + "\n", "plain"))
+        html_part = _html(greeting, intro, lines, action, link, closing, language)
+        mail.attach(_text_part(html_part, "html"))
         return mail
 
     def _lines(self, message: Outgoing, language: str) -> list[str]:
@@ -145,6 +191,12 @@ class Renderer:
         if params.get("message"):
             lines.append(gettext(texts.MESSAGE_LINE) % values)
         return lines
+
+
+def _text_part(text: str, subtype: str) -> MIMENonMultipart:
+    part = MIMENonMultipart("text", subtype, policy=POLICY)
+    part.set_payload(text, BODY_CHARSET)
+    return part
 
 
 def _html(

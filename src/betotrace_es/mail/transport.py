@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from typing import Protocol
 
@@ -21,7 +21,7 @@ class TemporaryFailureError(Exception):
 class Transport(Protocol):
     """Delivers one message or raises TemporaryFailureError."""
 
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: Message) -> None: ...
 
 
 class SmtpTransport:
@@ -33,7 +33,7 @@ class SmtpTransport:
             raise ValueError(msg)
         self.settings = settings
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         """Hand the message to the server; any refusal or outage is a TemporaryFailureError."""
         s = self.settings
         host = s.smtp_host or ""
@@ -61,7 +61,7 @@ class DirectoryTransport:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         """Write the message where a newcomer can open it, and say so in the log."""
         self.directory.mkdir(parents=True, exist_ok=True)
         name = str(message["Message-ID"]).strip("<>").split("@")[0]
@@ -70,7 +70,7 @@ class DirectoryTransport:
             path.write_bytes(message.as_bytes())
         except OSError as exc:
             raise TemporaryFailureError(str(exc)) from exc
-        log.info("mail to %s: %s → %s", message["To"], message["Subject"], path)
+        log.info("mail to %s: %s → %s", message["To"], str(message["Subject"]), path)
 
 
 def transport_for(settings: MailSettings) -> Transport:
