@@ -10,10 +10,11 @@ from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory
 from projections.branch_directory.queries import DirectoryQueries
 from projections.catalog import all_projections
 from projections.company_settings.queries import SettingsQueries
+from projections.framework.leadership import Leadership
 from projections.framework.projection import Projection
 from projections.framework.runner import ProjectionRunner, poll_until
 from projections.framework.source import EventSource
-from projections.framework.store import ViewStore
+from projections.framework.store import PostgresViewStore, ViewStore
 from projections.framework.wiring import view_store
 from projections.notifications.queries import FeedQueries
 from projections.order_list.queries import OrderListQueries
@@ -34,6 +35,7 @@ class ReadModels:
         self.source = source
         self.projections = list(projections or all_projections())
         self.runner = runner
+        self.leadership: Leadership | None = None
         self.orders = OrderListQueries(store)
         self.order_status = OrderStatusQueries(store)
         self.directory = DirectoryQueries(store)
@@ -48,8 +50,12 @@ class ReadModels:
         store = view_store(factory)
         source = EventSource(recorder, mapper)
         projections = all_projections()
-        runner = ProjectionRunner(store, source, projections)
-        return cls(store, source, projections, runner)
+        # Several server processes on one PostgreSQL store: one runner writes (leadership.py).
+        leads = Leadership(store.connect) if isinstance(store, PostgresViewStore) else None
+        runner = ProjectionRunner(store, source, projections, leads=leads)
+        models = cls(store, source, projections, runner)
+        models.leadership = leads
+        return models
 
     def start(self) -> None:
         """Catch up once, then keep up in the background (embedded mode)."""
@@ -58,9 +64,11 @@ class ReadModels:
             self.runner.start()
 
     def stop(self) -> None:
-        """Stop the background runner, if any."""
+        """Stop the background runner, if any, and give up its lead."""
         if self.runner is not None:
             self.runner.stop()
+        if self.leadership is not None:
+            self.leadership.close()
 
     def events_recorded(self, _sender: object, **_kwargs: Any) -> None:
         """Receiver of the application's events-recorded signal: wake the runner."""

@@ -133,7 +133,10 @@ def open_mailing(app: Betotrace, settings: MailSettings) -> Iterator[Mailing]:
     read.runner.catch_up()  # no thread: the tests say when the projections catch up
     outbox = OutboxStore(read.store)
     outbox.ensure_tables()
-    yield Mailing(read, outbox, settings)
+    try:
+        yield Mailing(read, outbox, settings)
+    finally:
+        read.stop()  # gives up the runner's lead (its connection)
 
 
 def add_default_contact(world: World) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
@@ -29,6 +29,7 @@ class ProjectionRunner:
         *,
         batch_size: int = 500,
         poll_interval: float = 1.0,
+        leads: Callable[[], bool] | None = None,
     ) -> None:
         self.store = store
         self.source = source
@@ -36,6 +37,8 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.failures: dict[str, ProjectionFailedError] = {}
+        # Whether this runner writes, when several processes embed one (leadership.py).
+        self.leads = leads or (lambda: True)
         self._positions: dict[str, int] = {}
         self._tracking: dict[str, tuple[int, int]] = {}  # name → (generation, position)
         self._changed = threading.Condition()
@@ -54,6 +57,8 @@ class ProjectionRunner:
         and position of each projection are remembered between calls; a lost race (another
         runner, or a rebuild's switch) makes them be read again from the store.
         """
+        if not self.leads():
+            return  # another process's runner writes the read models
         head = self.source.head()
         races = 0
         while not self._stop.is_set():
@@ -128,6 +133,8 @@ class ProjectionRunner:
 
     def wait_until(self, position: int, timeout: float) -> bool:
         """Block until every projection has processed ``position`` (True) or time runs out."""
+        if not self.leads():  # another process writes: watch its tracking positions
+            return poll_until(self.store, self.projections, position, timeout)
         self.wake()
         deadline = time.monotonic() + timeout
         with self._changed:

@@ -515,6 +515,13 @@ class PostgresViewStore(ViewStore, PostgresTrackingRecorder):
         # Holds off a concurrent switch of generations until this batch is committed.
         return " FOR SHARE"
 
+    def connect(self) -> psycopg.Connection[Any]:
+        """A connection of its own (outside the pool), in autocommit."""
+        kwargs = self.datastore.pool.kwargs  # the pool's connection settings
+        given = kwargs() if callable(kwargs) else kwargs or {}
+        settings = {k: v for k, v in given.items() if k != "row_factory"}
+        return psycopg.Connection.connect(autocommit=True, **settings)
+
     @contextmanager
     def exclusive(self, projection: str) -> Iterator[bool]:
         """Hold PostgreSQL's advisory lock of a projection; yields whether it was free."""
