@@ -129,6 +129,14 @@ def app(store_env: dict[str, str]) -> Iterator[Betotrace]:
 
 
 @pytest.fixture
+def pg_app(postgres_schema_env: dict[str, str]) -> Iterator[Betotrace]:
+    """The application on a fresh PostgreSQL schema (tests of PostgreSQL-only behaviour)."""
+    application = Betotrace(env=postgres_schema_env)
+    yield application
+    application.close()
+
+
+@pytest.fixture
 def world(app: Betotrace) -> World:
     """A supplier with a branch and a product, a customer, and users of every role."""
     return build_world(app)

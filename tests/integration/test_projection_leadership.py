@@ -17,14 +17,6 @@ from tests.integration.test_projection_runner_support import order_projections, 
 
 
 @pytest.fixture
-def pg_app(postgres_schema_env: dict[str, str]) -> Iterator[Betotrace]:
-    """The application on a fresh PostgreSQL schema."""
-    app = Betotrace(env=postgres_schema_env)
-    yield app
-    app.close()
-
-
-@pytest.fixture
 def market(pg_app: Betotrace) -> Market:
     """A fresh marketplace."""
     return build_market(pg_app)

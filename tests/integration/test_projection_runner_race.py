@@ -51,14 +51,6 @@ def _in_threads(*actions: Callable[[], object]) -> list[BaseException]:
 
 
 @pytest.fixture
-def pg_app(postgres_schema_env: dict[str, str]) -> Iterator[Betotrace]:
-    """The application on a fresh PostgreSQL schema."""
-    app = Betotrace(env=postgres_schema_env)
-    yield app
-    app.close()
-
-
-@pytest.fixture
 def sides(postgres_schema_env: dict[str, str]) -> Iterator[tuple[ReadSide, ReadSide]]:
     """Two read sides, each with its own store object and connection pool."""
     with (
