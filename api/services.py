@@ -71,11 +71,15 @@ def build_services(
     services = Services(app, read, state, settings)
     mail = mail or MailSettings.from_env(os.environ)
     if mail.embedded:
-        timeout = settings.min_position_timeout
-        services.mail = mail_sender(
-            read.store, settings, mail, lambda position: read.wait_until(position, timeout)
-        )
-        events_recorded.connect(services.mail.events_recorded, sender=app)
+        if read.runner is not None:  # the runner says when it wrote (outbox rows among them)
+            services.mail = mail_sender(read.store, settings, mail)
+            read.runner.on_written(services.mail.wake)
+        else:  # another process runs the projections: wait for them after each command
+            timeout = settings.min_position_timeout
+            services.mail = mail_sender(
+                read.store, settings, mail, lambda position: read.wait_until(position, timeout)
+            )
+            events_recorded.connect(services.mail.events_recorded, sender=app)
         services.mail.start()
     return services
 

@@ -20,6 +20,8 @@ from projections.notifications.queries import FeedQueries
 from projections.order_list.queries import OrderListQueries
 from projections.order_status.queries import OrderStatusQueries
 
+COALESCE_SECONDS = 0.02  # the embedded runner gathers a burst of commands into one batch
+
 
 class ReadModels:
     """Every read model's queries over one store, and a way to wait for a position."""
@@ -52,7 +54,9 @@ class ReadModels:
         projections = all_projections()
         # Several server processes on one PostgreSQL store: one runner writes (leadership.py).
         leads = Leadership(store.connect) if isinstance(store, PostgresViewStore) else None
-        runner = ProjectionRunner(store, source, projections, leads=leads)
+        runner = ProjectionRunner(
+            store, source, projections, leads=leads, coalesce_seconds=COALESCE_SECONDS
+        )
         models = cls(store, source, projections, runner)
         models.leadership = leads
         return models

@@ -30,6 +30,7 @@ class ProjectionRunner:
         batch_size: int = 500,
         poll_interval: float = 1.0,
         leads: Callable[[], bool] | None = None,
+        coalesce_seconds: float = 0.0,
     ) -> None:
         self.store = store
         self.source = source
@@ -39,10 +40,15 @@ class ProjectionRunner:
         self.failures: dict[str, ProjectionFailedError] = {}
         # Whether this runner writes, when several processes embed one (leadership.py).
         self.leads = leads or (lambda: True)
+        # Woken by a command, the background thread first lets a burst of commands gather
+        # into one batch for this long, unless a read is waiting for its write (wait_until).
+        self.coalesce_seconds = coalesce_seconds
+        self._listeners: list[Callable[[], object]] = []
         self._positions: dict[str, int] = {}
         self._tracking: dict[str, tuple[int, int]] = {}  # name → (generation, position)
         self._changed = threading.Condition()
         self._wake = threading.Event()
+        self._urgent = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -61,6 +67,7 @@ class ProjectionRunner:
             return  # another process's runner writes the read models
         head = self.source.head()
         races = 0
+        wrote = False
         while not self._stop.is_set():
             behind = [
                 (p, self._tracked(p))
@@ -94,12 +101,23 @@ class ProjectionRunner:
                     raise
                 continue
             races = 0
+            wrote = wrote or any(batch.events for batch in batches)
             for batch in batches:
                 self._tracking[batch.projection.name] = (batch.generation, batch.position)
                 self._publish(batch.projection.name, batch.position)
+        self._caught_up(wrote)
+
+    def _caught_up(self, wrote: bool) -> None:
         for projection in self.projections:
             if projection.name not in self.failures:
                 self._publish(projection.name, self._tracked(projection)[1])
+        if wrote:
+            for listener in self._listeners:
+                listener()
+
+    def on_written(self, listener: Callable[[], object]) -> None:
+        """Call ``listener`` after each catch-up that wrote rows (e.g. wake the mail sender)."""
+        self._listeners.append(listener)
 
     def _tracked(self, projection: Projection) -> tuple[int, int]:
         """The active generation of a projection and the position it has reached."""
@@ -135,6 +153,7 @@ class ProjectionRunner:
         """Block until every projection has processed ``position`` (True) or time runs out."""
         if not self.leads():  # another process writes: watch its tracking positions
             return poll_until(self.store, self.projections, position, timeout)
+        self._urgent.set()
         self.wake()
         deadline = time.monotonic() + timeout
         with self._changed:
@@ -162,6 +181,7 @@ class ProjectionRunner:
     def stop(self) -> None:
         """Stop the background thread after its current batch."""
         self._stop.set()
+        self._urgent.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
@@ -170,8 +190,11 @@ class ProjectionRunner:
     def _loop(self) -> None:
         backoff = self.poll_interval
         while not self._stop.is_set():
-            self._wake.wait(backoff)
+            woken = self._wake.wait(backoff)
+            if woken and self.coalesce_seconds and not self._urgent.is_set():
+                self._urgent.wait(self.coalesce_seconds)
             self._wake.clear()
+            self._urgent.clear()
             if self._stop.is_set():
                 return
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -170,3 +171,22 @@ def test_poll_until_sees_the_position_another_runner_reached(
         finally:
             other.stop()
     assert_views_match_aggregates(market, reader.store)
+
+
+def test_a_woken_runner_gathers_a_burst_but_a_waiting_read_is_served_at_once(
+    market: Market, started: ProjectionRunner
+) -> None:
+    written: list[int] = []
+    started.on_written(lambda: written.append(started.position()))
+    started.coalesce_seconds = 30.0  # a wake-up alone would wait this long for more commands
+    first = market.request(0, 0, in_days_at(3))
+    started.wake()
+    assert not poll_until(started.store, started.projections, first.position, timeout=0.3)
+    second = market.request(1, 0, in_days_at(4))
+
+    began = time.monotonic()
+    assert started.wait_until(second.position, timeout=10)  # a waiting read cuts it short
+
+    assert time.monotonic() - began < 5
+    assert written == [second.position]  # both commands in one catch-up, the listener told once
+    assert_views_match_aggregates(market, started.store)
