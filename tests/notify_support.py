@@ -43,6 +43,7 @@ class Inbox:
     """What the SMTP server accepted; recipients it must refuse with 550."""
 
     received: list[EmailMessage] = field(default_factory=list)
+    peers: list[tuple[str, int]] = field(default_factory=list)  # the connection of each message
     refuse: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -58,6 +59,7 @@ class Inbox:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.received.append(message)
+            self.peers.append(tuple(session.peer))
         return "250 Message accepted for delivery"
 
     def take(self) -> list[EmailMessage]:

@@ -92,7 +92,11 @@ class MailSender:
 
     def _send_batch(self, limit: int) -> tuple[int, int, int]:
         lease = int(self.settings.lease_seconds * _US)
-        outcomes = [self._deliver(m) for m in self.outbox.claim(now_us(), lease, limit)]
+        claimed = self.outbox.claim(now_us(), lease, limit)
+        if not claimed:
+            return 0, 0, 0
+        with self.transport.batch():  # one SMTP connection for the claim
+            outcomes = [self._deliver(m) for m in claimed]
         return outcomes.count(SENT), outcomes.count(SKIPPED), len(outcomes)
 
     def _deliver(self, message: Claimed) -> str:
