@@ -41,6 +41,7 @@ import os
 import platform
 import pstats
 import random
+import resource
 import secrets
 import shutil
 import sqlite3
@@ -1047,7 +1048,9 @@ class RebuildRun:
     samples: list[tuple[float, int, int]]  # (seconds, position, RSS bytes)
     mark: tuple[float, int] | None  # (seconds, position) when the mark position was passed
     head: int
-    cpu: float = 0.0  # the runner's CPU seconds (all its threads)
+    cpu: float = 0.0  # the runner's CPU seconds (all its threads, and its part processes')
+    parts: int = 0  # > 0: folded by aggregate in that many processes first
+    parts_peak_rss: int = 0  # the largest RSS of a part process (bytes)
 
     @property
     def rate(self) -> float:
@@ -1064,8 +1067,11 @@ class RebuildRun:
         return max(r for _, _, r in self.samples) - self.rss_after(0.10)
 
 
-def runner_rebuild(env: dict[str, str], label: str, batch_size: int, mark: int) -> RebuildRun:
-    """Rebuild the order list in this (fresh) process, sampling RSS about once a second."""
+def runner_rebuild(
+    env: dict[str, str], label: str, batch_size: int, mark: int, parts: int = 0
+) -> RebuildRun:
+    """Rebuild the order list in this (fresh) process, sampling RSS about once a second
+    (with ``parts``: aggregate by aggregate first, in that many processes)."""
     side = open_read_side(env)
     samples: list[tuple[float, int, int]] = []
     passed: list[tuple[float, int]] = []
@@ -1085,22 +1091,34 @@ def runner_rebuild(env: dict[str, str], label: str, batch_size: int, mark: int) 
 
     gc.collect()
     samples.append((0.0, 0, rss_bytes()))
-    cpu = time.process_time()
+    cpu, before = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
     result = rebuild(
-        side.store, side.source, OrderListProjection(), batch_size=batch_size, progress=progress
+        side.store,
+        side.source,
+        OrderListProjection(),
+        batch_size=batch_size,
+        progress=progress,
+        parts=parts,
+        environ=env if parts else None,
     )
-    cpu = time.process_time() - cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = time.process_time() - cpu + (after.ru_utime + after.ru_stime)
+    cpu -= before.ru_utime + before.ru_stime
     head = samples[-1][1]
     mark_at = passed[0] if passed else None
-    return RebuildRun(label, batch_size, result.events, result.seconds, samples, mark_at, head, cpu)
+    peak = after.ru_maxrss * 1024 if parts else 0  # kilobytes on Linux
+    return RebuildRun(
+        label, batch_size, result.events, result.seconds, samples, mark_at, head, cpu, parts, peak
+    )
 
 
-def rebuild_in_runner(store: Store, batch_size: int, mark: int = 0) -> RebuildRun:
+def rebuild_in_runner(store: Store, batch_size: int, mark: int = 0, parts: int = 0) -> RebuildRun:
     """A rebuild of ``store``'s order list in a new process (the runner)."""
-    label = f"rebuild {store.label} (batch {batch_size})"
+    how = f", by aggregate in {parts} processes" if parts else ""
+    label = f"rebuild {store.label} (batch {batch_size}{how})"
     log(f"{label}: {store.head:,} positions in the log")
     with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-        run = pool.submit(runner_rebuild, store.env, label, batch_size, mark or store.head)
+        run = pool.submit(runner_rebuild, store.env, label, batch_size, mark or store.head, parts)
         result = run.result()
     log(
         f"  {label}: {result.events:,} events in {result.seconds:.1f} s, "
@@ -1237,6 +1255,10 @@ def rebuilds(backend: Backend, stores: Stores, args: argparse.Namespace) -> Repo
     runs = {"small": rebuild_in_runner(stores.small, args.batch_sizes[0])}
     for batch in args.batch_sizes[:-1]:
         runs[f"slice b{batch}"] = rebuild_in_runner(stores.slice, batch)
+    if backend.name == "postgres" and args.parts > 0:
+        runs["slice by aggregate"] = rebuild_in_runner(
+            stores.slice, args.batch_sizes[-1], parts=args.parts
+        )
     large = rebuild_in_runner(stores.large, args.batch_sizes[-1], stores.mark)
     runs["large"] = large
     assert large.mark is not None
@@ -1309,7 +1331,7 @@ def rate_lines(report: Report) -> Iterator[str]:
         )
     events, seconds = report.slice_in_large
     rows = [
-        (f"rebuild batch {run.batch_size}, slice store", run.rate)
+        (f"rebuild batch {run.batch_size}, slice store{_by(run)}", run.rate)
         for key, run in report.runs.items()
         if key.startswith("slice")
     ]
@@ -1334,9 +1356,13 @@ def rate_lines(report: Report) -> Iterator[str]:
         if key.startswith("slice"):
             per = run.cpu / run.events * 1e6
             yield (
-                f"  {f'(info) client CPU, rebuild batch {run.batch_size}, slice store':<62} "
+                f"  {f'(info) client CPU, rebuild batch {run.batch_size}, slice{_by(run)}':<62} "
                 f"{per:>9.1f} µs/ev  = {per / raw_cpu:.1f} × raw read"
             )
+
+
+def _by(run: RebuildRun) -> str:
+    return f", by aggregate ×{run.parts}" if run.parts else ""
 
 
 def rss_lines(report: Report) -> Iterator[str]:
@@ -1349,6 +1375,11 @@ def rss_lines(report: Report) -> Iterator[str]:
             f"max {max(values):6.1f} at-10% {run.rss_after(0.10) / 2**20:6.1f} "
             f"last {values[-1]:6.1f} MB; max − at-10% = {growth:5.1f} MB "
             f"({'flat' if growth <= RSS_FLAT_MB else 'GROWS'})"
+            + (
+                f"; the {run.parts} part processes' peak {run.parts_peak_rss / 2**20:.1f} MB"
+                if run.parts
+                else ""
+            )
         )
 
 
@@ -1378,7 +1409,7 @@ def check_lines(report: Report) -> Iterator[str]:
     best = max([events / seconds, *(r.rate for k, r in runs.items() if k.startswith("slice"))])
     share = best / reads.raw_rate
     yield (
-        f"  rebuild ≥ {TARGET_REBUILD_SHARE:.0%} of the raw read rate: best batch size "
+        f"  rebuild ≥ {TARGET_REBUILD_SHARE:.0%} of the raw read rate: best rebuild "
         f"{best:,.0f} ev/s = {share:.2f} of raw ({best / reads.decoded_rate:.2f} of decoded)  "
         f"{verdict(share >= TARGET_REBUILD_SHARE)}"
     )
@@ -1394,7 +1425,7 @@ def check_lines(report: Report) -> Iterator[str]:
             f"  first page p95 {large} / {small} ≤ {TARGET_GROWTH}, {side}: {b / a:.2f}  "
             f"{verdict(b / a <= TARGET_GROWTH)}"
         )
-    for key in [k for k in runs if k != "small"]:
+    for key in [k for k in runs if k != "small" and not runs[k].parts]:
         growth = runs[key].rss_growth / 2**20
         yield (
             f"  runner RSS flat during the {key} rebuild ({runs[key].events:,} events): "
@@ -1485,6 +1516,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--batch-sizes", default="1000,5000", help="rebuild batch sizes")
     parser.add_argument("--queries", type=int, default=200, help="draws per side and query")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--parts",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="also rebuild the slice by aggregate in this many processes (PostgreSQL; "
+        "default: one per CPU; 0: not)",
+    )
     parser.add_argument(
         "--profile",
         type=int,

@@ -200,6 +200,13 @@ class Rows:
             rows[key] = new
             dirty.add(key)
 
+    def take_additions(self) -> dict[str, dict[Key, tuple[Row, dict[str, int]]]]:
+        """The additions not yet applied (table → key → (row to start from, sums)), handed
+        over and forgotten: for a writer that adds them up elsewhere (by_aggregate.py)."""
+        taken = {name: adds for name, adds in self._adds.items() if adds}
+        self._adds = {name: {} for name in self._adds}
+        return taken
+
     def remember(self) -> None:
         """Hand the rows this batch ended with to the cache (once the batch is committed)."""
         if self._cache is not None:
@@ -230,6 +237,10 @@ class Projection:
     # Tables that outlive generations (an outbox): created once, rows only ever inserted by
     # ``Rows.emit`` with ON CONFLICT DO NOTHING, so a rebuild re-emitting a row changes nothing.
     durable_tables: ClassVar[tuple[Table, ...]] = ()
+    # Each row comes from one aggregate's events, and rows shared between aggregates are
+    # counters only ever added to: a rebuild may then fold aggregate by aggregate, in
+    # parallel (by_aggregate.py). Handlers must not read a row they only add to.
+    aggregate_local: ClassVar[bool] = False
     _handlers: ClassVar[dict[type[Any], str]]
     _reads: ClassVar[dict[str, frozenset[str] | None]]
 

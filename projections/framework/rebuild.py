@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from projections.framework import by_aggregate
 from projections.framework.cache import RowCache
 from projections.framework.projection import Projection
 from projections.framework.source import EventSource
-from projections.framework.store import ACTIVE, BUILDING, RETIRED, ViewStore
+from projections.framework.store import ACTIVE, BUILDING, RETIRED, PostgresViewStore, ViewStore
 
 Progress = Callable[[int, int], None]  # (position reached, head)
 
@@ -38,6 +39,8 @@ def rebuild(
     batch_size: int = 1000,
     progress: Progress | None = None,
     cache_rows: int = 10_000,
+    parts: int = 0,
+    environ: Mapping[str, str] | None = None,
 ) -> RebuildResult:
     """Fill a new generation from the start (or resume an unfinished one), then switch to it.
 
@@ -56,6 +59,12 @@ def rebuild(
     start = position = store.position(projection.name, generation)
     events, cache = 0, RowCache(cache_rows)
     began = time.perf_counter()
+    if position == 0 and parts >= 1 and by_aggregate.supported(store, projection):
+        assert isinstance(store, PostgresViewStore)
+        events = _by_aggregate(
+            store, source, projection, generation, parts, batch_size, progress, environ
+        )
+        position = store.position(projection.name, generation)
     while True:
         head = source.head()
         page = source.read(position, batch_size, projection.topics, head)
@@ -85,6 +94,36 @@ def rebuild(
         if status == RETIRED or (status == BUILDING and old < generation):
             store.drop_generation(projection, old)
     return RebuildResult(projection.name, generation, events, time.perf_counter() - began, start)
+
+
+def _by_aggregate(
+    store: PostgresViewStore,
+    source: EventSource,
+    projection: Projection,
+    generation: int,
+    parts: int,
+    batch_size: int,
+    progress: Progress | None,
+    environ: Mapping[str, str] | None,
+) -> int:
+    """Fold the log up to its head aggregate by aggregate; returns the events folded."""
+    by_aggregate.ensure_table(store)
+    started = by_aggregate.parts_of(store, projection.name, generation)
+    if not started:
+        by_aggregate.start(store, projection.name, generation, source.head(), parts)
+        started = by_aggregate.parts_of(store, projection.name, generation)
+    head = started[0].head
+    folded = [0]
+
+    def told(count: int) -> None:  # positions are not in order here: report the share done
+        folded[0] += count
+        if progress is not None:
+            total = max(by_aggregate.count_events(store, source, projection, head), 1)
+            progress(min(head * folded[0] // total, head - 1), head)
+
+    by_aggregate.run_parts(environ, store, source, projection, generation, batch_size, told)
+    by_aggregate.finish(store, projection, generation)
+    return folded[0]
 
 
 def _active(generations: dict[int, str]) -> int:

@@ -308,16 +308,32 @@ class ViewStore:
                 raise ProjectionFailedError(projection.name, ident, event, exc) from exc
         for table, upserts, deletes in rows.changes():
             target = self.qualifier + self.physical(projection.name, generation, table.name)
-            if deletes:
-                cursor.executemany(self._sql(table.delete_statement(target)), deletes)
-            if upserts:
-                values = list(map(_values_of(table), upserts))
-                self._upsert(cursor, table, target, values)
+            self.write_rows(cursor, table, target, upserts, deletes)
         for table, row in rows.emitted:
             target = self.qualifier + table.name
             values = [row[n] for n in table.column_names]
             self.execute(cursor, table.insert_new_statement(target), values)
         return rows
+
+    def write_rows(
+        self, cursor: Any, table: Table, target: str, upserts: list[Row], deletes: list[Key]
+    ) -> None:
+        """Delete these keys and insert or replace these rows of ``target``."""
+        if deletes:
+            cursor.executemany(self._sql(table.delete_statement(target)), deletes)
+        if upserts:
+            self._upsert(cursor, table, target, list(map(_values_of(table), upserts)))
+
+    def add_rows(
+        self, cursor: Any, table: Table, target: str, sums: list[tuple[Row, dict[str, int]]]
+    ) -> None:
+        """Add sums to columns of rows (each inserted as its start row plus the sums if absent)."""
+        for start_row, deltas in sums:
+            row = {**start_row, **{c: start_row[c] + d for c, d in deltas.items()}}
+            columns = list(deltas)
+            statement = table.add_statement(target, columns)
+            values = [row[n] for n in table.column_names] + [deltas[c] for c in columns]
+            self.execute(cursor, statement, values)
 
     def _require_status(self, cursor: Any, projection: str, generation: int, status: str) -> None:
         self.execute(

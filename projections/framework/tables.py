@@ -59,6 +59,16 @@ class Table:
             f"INSERT INTO {target} ({names}) {rows} ON CONFLICT ({', '.join(self.key)}) {conflict}"
         )
 
+    def add_statement(self, target: str, columns: list[str]) -> str:
+        """INSERT of one row (``?`` placeholders), or, if its key exists, adding to ``columns``
+        (one more ``?`` each, the amounts, after the row's values)."""
+        names = ", ".join(self.column_names)
+        adds = ", ".join(f"{c} = {target}.{c} + ?" for c in columns)
+        return (
+            f"INSERT INTO {target} ({names}) VALUES ({', '.join('?' for _ in self.column_names)}) "
+            f"ON CONFLICT ({', '.join(self.key)}) DO UPDATE SET {adds}"
+        )
+
     def staging_statement(self, name: str) -> str:
         """A PostgreSQL temporary table of the same columns, emptied at every commit."""
         columns = ", ".join(f"{n} {POSTGRES_TYPES[kind]}" for n, kind in self.columns)

@@ -92,6 +92,7 @@ class OrderListProjection(Projection):
 
     name = "order_list"
     tables = (ORDERS, COUNTS, BRANCHES, COMPANIES)
+    aggregate_local = True  # rows per order, branch and company; counts are sums
 
     def prefetch(self, rows: Rows, events: Any) -> None:
         """Load in one query every order a batch changes that it did not request (an order

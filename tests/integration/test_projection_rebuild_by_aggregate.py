@@ -1,0 +1,145 @@
+"""Rebuilding the order list aggregate by aggregate (PostgreSQL): the log-order view, resumable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from betotrace_es.application import Betotrace
+from projections.framework import by_aggregate
+from projections.framework.rebuild import rebuild
+from projections.framework.runner import ProjectionRunner
+from projections.framework.store import PostgresViewStore
+from projections.order_list.projection import OrderListProjection
+from projections.order_status.projection import OrderStatusProjection
+from tests.integration.test_projection_orders_expectations import assert_views_match_aggregates
+from tests.integration.test_projection_orders_support import Market, build_market, perform
+from tests.integration.test_projection_rebuild import SCRIPT, Interrupt
+from tests.integration.test_projection_runner_support import (
+    dump,
+    order_projections,
+    reference_dump,
+    runner_for,
+)
+
+
+@pytest.fixture
+def market(pg_app: Betotrace) -> Market:
+    """A marketplace on PostgreSQL with a history of every kind of order event."""
+    market = build_market(pg_app)
+    for action, n in SCRIPT:
+        perform(market, action, n)
+    return market
+
+
+@pytest.fixture
+def runner(market: Market) -> ProjectionRunner:
+    """The order views, caught up."""
+    runner = runner_for(market.app, order_projections())
+    runner.catch_up()
+    return runner
+
+
+def parts_table(runner: ProjectionRunner) -> list[dict[str, Any]]:
+    """The rows of the parts' progress (empty when no rebuild by aggregate is under way)."""
+    return runner.store.fetch(
+        f"SELECT part, last_id, done FROM {{q}}{by_aggregate.PARTS} ORDER BY part"
+    )
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_rebuild_by_aggregate_gives_the_rows_of_the_log(
+    market: Market, runner: ProjectionRunner, postgres_schema_env: dict[str, str], parts: int
+) -> None:
+    store, projection = runner.store, OrderListProjection()
+    incremental = dump(store, projection)
+
+    result = rebuild(
+        store, runner.source, projection, batch_size=4, parts=parts, environ=postgres_schema_env
+    )
+
+    assert dump(store, projection) == incremental
+    assert result.events == len(
+        runner.source.recorder.select_notifications(1, 10_000, topics=projection.topics)
+    )
+    assert store.generations(projection.name) == {result.generation: "active"}
+    assert parts_table(runner) == []
+    perform(market, "cancel", 6)  # the rebuilt view keeps up like any other
+    runner.catch_up()
+    assert_views_match_aggregates(market, store)
+
+
+def test_interrupted_rebuild_by_aggregate_resumes_each_part_after_its_last_commit(
+    market: Market, runner: ProjectionRunner
+) -> None:
+    store, projection = runner.store, OrderListProjection()
+    before = dump(store, projection)
+    calls: list[int] = []
+
+    def interrupt_on_the_second_batch(position: int, head: int) -> None:
+        calls.append(position)
+        if len(calls) == 2:
+            raise Interrupt
+
+    with pytest.raises(Interrupt):
+        rebuild(
+            store,
+            runner.source,
+            projection,
+            batch_size=3,
+            parts=2,
+            progress=interrupt_on_the_second_batch,
+        )
+
+    progress = parts_table(runner)
+    assert [p["part"] for p in progress] == [0, 1]
+    assert progress[0]["last_id"] is not None  # two batches of part 0 committed
+    assert not any(p["done"] for p in progress)
+    assert store.generations(projection.name) == {1: "active", 2: "building"}
+    assert dump(store, projection) == before  # readers keep the old view
+
+    result = rebuild(store, runner.source, projection, batch_size=3, parts=2)
+
+    assert result.generation == 2
+    assert parts_table(runner) == []
+    assert dump(store, projection) == reference_dump(store, runner.source, projection)
+    assert_views_match_aggregates(market, store)
+
+
+def test_events_recorded_while_the_parts_fold_are_applied_after_them_in_log_order(
+    market: Market, runner: ProjectionRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, projection = runner.store, OrderListProjection()
+    folding = by_aggregate.run_parts
+
+    def fold_while_commands_come_in(*args: Any, **kwargs: Any) -> None:
+        for action, n in [("accept", 5), ("supplier_proposes", 6), ("request", 0)]:
+            perform(market, action, n)  # after the parts' head: not theirs to fold
+        folding(*args, **kwargs)
+
+    monkeypatch.setattr(by_aggregate, "run_parts", fold_while_commands_come_in)
+
+    rebuild(store, runner.source, projection, batch_size=4, parts=2)
+
+    assert dump(store, projection) == reference_dump(store, runner.source, projection)
+    runner.catch_up()  # the order status view
+    assert_views_match_aggregates(market, store)
+
+
+def test_a_read_model_that_is_not_aggregate_local_is_rebuilt_in_log_order(
+    market: Market, runner: ProjectionRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, projection = runner.store, OrderStatusProjection()
+    assert isinstance(store, PostgresViewStore)
+    assert not by_aggregate.supported(store, projection)
+    incremental = dump(store, projection)
+
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("folded by aggregate")
+
+    monkeypatch.setattr(by_aggregate, "run_parts", refuse)
+
+    rebuild(store, runner.source, projection, batch_size=4, parts=2)
+
+    assert dump(store, projection) == incremental
