@@ -346,7 +346,10 @@ def _fold_in_process(
 ) -> None:
     from projections.framework.wiring import open_read_side
 
-    side = open_read_side(environ)
+    # The coordinator made every table. Parts starting together must not each run the
+    # library's CREATE TABLE IF NOT EXISTS: concurrent ones fail on PostgreSQL ("tuple
+    # concurrently updated"). The prefixed name wins over CREATE_TABLE.
+    side = open_read_side({**environ, "BETOTRACE_CREATE_TABLE": "n"})
     try:
         store = side.store
         assert isinstance(store, PostgresViewStore)

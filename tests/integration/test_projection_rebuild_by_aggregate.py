@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 from typing import Any
 
 import pytest
@@ -143,3 +144,39 @@ def test_a_read_model_that_is_not_aggregate_local_is_rebuilt_in_log_order(
     rebuild(store, runner.source, projection, batch_size=4, parts=2)
 
     assert dump(store, projection) == incremental
+
+
+def test_part_processes_leave_the_tables_to_the_coordinator(
+    postgres_schema_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Parts start together; each running the library's CREATE TABLE IF NOT EXISTS at the
+    # same moment fails on PostgreSQL ("tuple concurrently updated") and kills a part.
+    from projections.framework import wiring
+
+    opened: list[dict[str, str]] = []
+
+    class OpenedError(Exception):
+        pass
+
+    def record(environ: dict[str, str]) -> None:
+        opened.append(environ)
+        raise OpenedError
+
+    monkeypatch.setattr(wiring, "open_read_side", record)
+    part = by_aggregate.Part(0, 2, head=10, last=None, done=False)
+
+    with pytest.raises(OpenedError):
+        by_aggregate._fold_in_process(
+            postgres_schema_env,
+            OrderListProjection(),
+            2,
+            part,
+            100,
+            queue.SimpleQueue(),  # type: ignore[arg-type]
+        )
+
+    [environ] = opened
+    assert environ["BETOTRACE_CREATE_TABLE"] == "n"
+    assert {k: v for k, v in environ.items() if k != "BETOTRACE_CREATE_TABLE"} == {
+        k: v for k, v in postgres_schema_env.items() if k != "BETOTRACE_CREATE_TABLE"
+    }
