@@ -20,9 +20,12 @@ in log order (the events recorded meanwhile) and switches the views as usual.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing
+import os
 import queue
+import signal
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -310,7 +313,7 @@ def run_parts(
     workers = [
         context.Process(
             target=_fold_in_process,
-            args=(dict(environ), projection, generation, part, batch_size, told),
+            args=(dict(environ), projection, generation, part, batch_size, told, os.getpid()),
             name=f"rebuild-{projection.name}-part-{part.number}",
         )
         for part in parts
@@ -336,6 +339,27 @@ def run_parts(
         raise RuntimeError(msg)
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(coordinator: int) -> None:
+    """End this part process when the coordinator does (killed with SIGKILL, say).
+
+    A part left running would go on folding beside the parts of the rebuild that resumes
+    it. What it commits stays consistent (each commit is whole aggregates with the
+    part's progress and sums), but the resumed rebuild should be the only writer. On
+    Linux the kernel sends SIGKILL at once (the uncommitted batch is rolled back);
+    elsewhere the part stops at its next batch (``report``).
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux
+        pass
+    if os.getppid() != coordinator:  # gone before the request took effect
+        os._exit(1)
+
+
 def _fold_in_process(
     environ: dict[str, str],
     projection: Projection,
@@ -343,16 +367,23 @@ def _fold_in_process(
     part: Part,
     batch_size: int,
     told: multiprocessing.Queue[int],
+    coordinator: int,
 ) -> None:
     from projections.framework.wiring import open_read_side
+
+    def report(events: int) -> None:
+        if os.getppid() != coordinator:  # where the kernel cannot stop us: at the next batch
+            raise SystemExit(f"the rebuild's coordinator {coordinator} is gone")
+        told.put(events)
 
     # The coordinator made every table. Parts starting together must not each run the
     # library's CREATE TABLE IF NOT EXISTS: concurrent ones fail on PostgreSQL ("tuple
     # concurrently updated"). The prefixed name wins over CREATE_TABLE.
     side = open_read_side({**environ, "BETOTRACE_CREATE_TABLE": "n"})
+    _die_with(coordinator)
     try:
         store = side.store
         assert isinstance(store, PostgresViewStore)
-        fold_part(store, side.source, projection, generation, part, batch_size, told.put)
+        fold_part(store, side.source, projection, generation, part, batch_size, report)
     finally:
         side.factory.close()

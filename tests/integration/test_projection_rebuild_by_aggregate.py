@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import queue
+import signal
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +27,7 @@ from tests.integration.test_projection_runner_support import (
     order_projections,
     reference_dump,
     runner_for,
+    separate_read_side,
 )
 
 
@@ -173,6 +179,7 @@ def test_part_processes_leave_the_tables_to_the_coordinator(
             part,
             100,
             queue.SimpleQueue(),  # type: ignore[arg-type]
+            os.getppid(),
         )
 
     [environ] = opened
@@ -180,3 +187,76 @@ def test_part_processes_leave_the_tables_to_the_coordinator(
     assert {k: v for k, v in environ.items() if k != "BETOTRACE_CREATE_TABLE"} == {
         k: v for k, v in postgres_schema_env.items() if k != "BETOTRACE_CREATE_TABLE"
     }
+
+
+def rebuild_by_aggregate_and_die_on_the_first_report(env: dict[str, str], pids: str) -> None:
+    """In a child process: the coordinator of a rebuild by aggregate, SIGKILLed by itself
+    once a part has committed its first aggregate (after writing down its parts' pids)."""
+
+    def die(_position: int, _head: int) -> None:
+        Path(pids).write_text(" ".join(str(p.pid) for p in multiprocessing.active_children()))
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with separate_read_side(env) as side:
+        rebuild(
+            side.store,
+            side.source,
+            OrderListProjection(),
+            batch_size=1,
+            parts=2,
+            environ=env,
+            progress=die,
+        )
+
+
+def ended(pid: int) -> bool:
+    """Whether a process (not our child) has exited: gone, or a zombie nobody reaped yet."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in {"Z", "X"}
+
+
+def test_a_killed_coordinator_takes_its_part_processes_with_it_and_the_rebuild_resumes(
+    market: Market,
+    runner: ProjectionRunner,
+    postgres_schema_env: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    for n in range(10, 90):  # enough aggregates that no part is done after its first commit
+        perform(market, "request", n)
+    runner.catch_up()
+    store, projection = runner.store, OrderListProjection()
+    before, pids = dump(store, projection), tmp_path / "pids"
+
+    coordinator = multiprocessing.get_context("spawn").Process(
+        target=rebuild_by_aggregate_and_die_on_the_first_report,
+        args=(postgres_schema_env, str(pids)),
+    )
+    coordinator.start()
+    coordinator.join(timeout=120)
+
+    assert coordinator.exitcode == -signal.SIGKILL
+    parts = [int(pid) for pid in pids.read_text().split()]
+    assert len(parts) == 2
+    deadline = time.monotonic() + 10
+    while not all(ended(pid) for pid in parts) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(ended(pid) for pid in parts)
+    stopped = parts_table(runner)
+    assert len(stopped) == 2
+    assert not all(p["done"] for p in stopped)  # killed with the coordinator, not finished
+    time.sleep(0.3)
+    assert parts_table(runner) == stopped  # nobody writes any more
+    assert dump(store, projection) == before  # readers keep the old view
+
+    result = rebuild(
+        store, runner.source, projection, batch_size=5, parts=2, environ=postgres_schema_env
+    )
+
+    assert result.generation == 2
+    assert parts_table(runner) == []
+    assert store.generations(projection.name) == {2: "active"}
+    assert dump(store, projection) == reference_dump(store, runner.source, projection)
+    assert_views_match_aggregates(market, store)
