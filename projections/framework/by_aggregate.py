@@ -136,22 +136,16 @@ def fold_part(
     return folded
 
 
-_COUNTS: dict[tuple[str, int], int] = {}
-
-
 def count_events(
     store: PostgresViewStore, source: EventSource, projection: Projection, head: int
 ) -> int:
-    """How many events a rebuild by aggregate folds (counted once per head)."""
-    key = (projection.name, head)
-    if key not in _COUNTS:
-        table = source.recorder.events_table_name  # type: ignore[attr-defined]
-        rows = store.fetch(
-            f"SELECT count(*) AS n FROM {{q}}{table} WHERE topic = ANY(?) AND notification_id <= ?",
-            [projection.topics, head],
-        )
-        _COUNTS[key] = int(rows[0]["n"])
-    return _COUNTS[key]
+    """How many events a rebuild by aggregate folds (one count of the log up to ``head``)."""
+    table = source.recorder.events_table_name  # type: ignore[attr-defined]
+    rows = store.fetch(
+        f"SELECT count(*) AS n FROM {{q}}{table} WHERE topic = ANY(?) AND notification_id <= ?",
+        [projection.topics, head],
+    )
+    return int(rows[0]["n"])
 
 
 def finish(store: PostgresViewStore, projection: Projection, generation: int) -> int:

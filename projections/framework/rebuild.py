@@ -113,13 +113,14 @@ def _by_aggregate(
         by_aggregate.start(store, projection.name, generation, source.head(), parts)
         started = by_aggregate.parts_of(store, projection.name, generation)
     head = started[0].head
-    folded = [0]
+    folded, total = [0], [0]
 
     def told(count: int) -> None:  # positions are not in order here: report the share done
         folded[0] += count
         if progress is not None:
-            total = max(by_aggregate.count_events(store, source, projection, head), 1)
-            progress(min(head * folded[0] // total, head - 1), head)
+            if not total[0]:  # counted once, when the first part reports
+                total[0] = max(by_aggregate.count_events(store, source, projection, head), 1)
+            progress(min(head * folded[0] // total[0], head - 1), head)
 
     by_aggregate.run_parts(environ, store, source, projection, generation, batch_size, told)
     by_aggregate.finish(store, projection, generation)
