@@ -16,12 +16,15 @@ import argparse
 import os
 import sys
 
+from eventsourcing.persistence import IntegrityError
 from tqdm import tqdm
 
 from betotrace_es.config import store_env
 from projections.catalog import all_projections
+from projections.framework.by_aggregate import PartsFailedError
+from projections.framework.projection import Projection, ProjectionFailedError
 from projections.framework.rebuild import rebuild
-from projections.framework.wiring import open_read_side
+from projections.framework.wiring import ReadSide, open_read_side
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--projection", choices=sorted(projections), help="only this one (default: all)"
     )
-    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=1000, help="events per transaction")
     parser.add_argument(
         "--cache-rows",
         type=int,
@@ -46,10 +49,41 @@ def main(argv: list[str] | None = None) -> int:
         "(default: one per CPU; 0: in log order only)",
     )
     args = parser.parse_args(argv)
+    if args.batch_size < 1:
+        parser.error("--batch-size must be 1 or more")
+    if args.cache_rows < 0:
+        parser.error("--cache-rows must be 0 or more")
     if args.parts < 0:
         parser.error("--parts must be 0 or more")
-    side = open_read_side()
     chosen = [projections[args.projection]] if args.projection else list(projections.values())
+    side = open_read_side()
+    try:
+        _rebuild_all(side, chosen, args)
+    except (ProjectionFailedError, PartsFailedError) as failure:
+        print(f"rebuild stopped: {failure}", file=sys.stderr)
+        print(
+            "Readers keep the old view. Fix the cause and run the rebuild again: it resumes "
+            "from its last commit.",
+            file=sys.stderr,
+        )
+        return 1
+    except IntegrityError as race:
+        print(
+            f"rebuild stopped: another rebuild of the same read model got there first ({race}). "
+            "Run it again once that one has finished (it resumes from the last commit).",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: run the rebuild again to resume from its last commit", file=sys.stderr)
+        return 130
+    finally:
+        side.factory.close()
+    return 0
+
+
+def _rebuild_all(side: ReadSide, chosen: list[Projection], args: argparse.Namespace) -> None:
+    """Rebuild each chosen read model in turn, with a progress bar (to stderr)."""
     for projection in chosen:
         with tqdm(desc=projection.name, unit="ev", unit_scale=True, dynamic_ncols=True) as bar:
 
@@ -72,7 +106,6 @@ def main(argv: list[str] | None = None) -> int:
             f"{projection.name}: generation {result.generation} active; {result.events} events "
             f"in {result.seconds:.1f} s ({result.events_per_second:,.0f} events/s{resumed})"
         )
-    return 0
 
 
 if __name__ == "__main__":

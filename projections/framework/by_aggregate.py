@@ -34,13 +34,19 @@ from typing import Any, cast
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from psycopg.rows import tuple_row
 
-from projections.framework.projection import Key, Projection, Rows
+from projections.framework.projection import Key, Projection, ProjectionFailedError, Rows
 from projections.framework.source import EventSource
 from projections.framework.store import PostgresViewStore, ViewStore, tracking_name
 
 PARTS = "projection_parts"
 Sums = dict[str, dict[Key, tuple[dict[str, Any], dict[str, int]]]]  # table → key → (row, sums)
 Progress = Callable[[int], None]  # events folded since the last call
+Positioned = tuple[int, Any]  # an event with its position in the log
+
+
+class PartsFailedError(RuntimeError):
+    """A part process of a rebuild by aggregate failed; what the parts committed stays, and
+    running the rebuild again resumes them (after fixing the cause)."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,8 @@ def fold_part(
     if part.done:
         return 0
     sums = _load_sums(store, projection.name, generation, part.number)
-    events, folded, last = [], 0, part.last
+    events: list[Positioned] = []
+    folded, last = 0, part.last
     for aggregate_id, event_list in _aggregates(store, source, projection, part):
         events += event_list
         last = aggregate_id
@@ -178,8 +185,9 @@ def finish(store: PostgresViewStore, projection: Projection, generation: int) ->
 
 def _aggregates(
     store: PostgresViewStore, source: EventSource, projection: Projection, part: Part
-) -> Iterator[tuple[str, list[Any]]]:
-    """The part's aggregates after its last one, each with its decoded events, in id order."""
+) -> Iterator[tuple[str, list[Positioned]]]:
+    """The part's aggregates after its last one, each with its decoded events (and their
+    positions in the log), in id order."""
     low, high = part.bounds
     table = source.recorder.events_table_name  # type: ignore[attr-defined]
     where = ["topic = ANY(%s)", "notification_id <= %s"]
@@ -194,7 +202,8 @@ def _aggregates(
         where.append("originator_id < %s")
         params.append(high)
     query = (
-        f"SELECT originator_id, originator_version, topic, state FROM {store.qualifier}{table} "
+        "SELECT originator_id, originator_version, topic, state, notification_id "
+        f"FROM {store.qualifier}{table} "
         f"WHERE {' AND '.join(where)} ORDER BY originator_id, originator_version"
     )
     decode, reads = source.decoder.decode, projection.reads
@@ -206,16 +215,15 @@ def _aggregates(
         cursor.itersize = 5000
         cursor.execute(cast("Any", query), params)
         current: object = None
-        events: list[Any] = []
-        for originator_id, version, topic, state in cursor:
+        events: list[Positioned] = []
+        for originator_id, version, topic, state, position in cursor:
             if originator_id != current:
                 if events:
                     yield str(current), events
                     events = []
                 current = originator_id
-            events.append(
-                decode(StoredEvent(originator_id, version, topic, state), reads.get(topic))
-            )
+            stored = StoredEvent(originator_id, version, topic, state)
+            events.append((position, decode(stored, reads.get(topic))))
         if events:
             yield str(current), events
 
@@ -225,7 +233,7 @@ def _commit(
     projection: Projection,
     generation: int,
     part: int,
-    events: list[Any],
+    events: list[Positioned],
     sums: Sums,
     last: str | None,
     *,
@@ -233,8 +241,11 @@ def _commit(
 ) -> None:
     """Write the rows of whole aggregates and the part's progress, in one transaction."""
     rows = Rows(projection.tables, lambda _table, _keys: [], None)
-    for event in events:
-        projection.apply(rows, event)
+    for position, event in events:
+        try:
+            projection.apply(rows, event)
+        except Exception as exc:
+            raise ProjectionFailedError(projection.name, position, event, exc) from exc
     _merge(sums, rows.take_additions())
     with store._transaction(commit=True) as cursor:
         for table, upserts, deletes in rows.changes():
@@ -303,7 +314,7 @@ def run_parts(
             fold_part(store, source, projection, generation, part, batch_size, progress)
         return
     context = multiprocessing.get_context("spawn")
-    told: multiprocessing.Queue[int] = context.Queue()
+    told: multiprocessing.Queue[int | str] = context.Queue()  # events folded, or a failure
     workers = [
         context.Process(
             target=_fold_in_process,
@@ -314,14 +325,17 @@ def run_parts(
     ]
     for worker in workers:
         worker.start()
+    failures: list[str] = []
     try:
         while any(w.is_alive() for w in workers) or not told.empty():
             try:
-                count = told.get(timeout=0.5)
+                message = told.get(timeout=0.5)
             except queue.Empty:
                 continue
-            if progress is not None:
-                progress(count)
+            if isinstance(message, str):
+                failures.append(message)
+            elif progress is not None:
+                progress(message)
     finally:
         for worker in workers:
             if worker.is_alive():  # interrupted: committed batches stay, the rest resumes
@@ -329,8 +343,9 @@ def run_parts(
             worker.join()
     failed = [w.name for w in workers if w.exitcode != 0]
     if failed:
-        msg = f"rebuild parts failed: {', '.join(failed)} (resume by running the rebuild again)"
-        raise RuntimeError(msg)
+        why = "; ".join(failures) or "see the parts' output above"
+        msg = f"rebuild parts failed ({', '.join(failed)}): {why}"
+        raise PartsFailedError(msg)
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -360,7 +375,7 @@ def _fold_in_process(
     generation: int,
     part: Part,
     batch_size: int,
-    told: multiprocessing.Queue[int],
+    told: multiprocessing.Queue[int | str],
     coordinator: int,
 ) -> None:
     from projections.framework.wiring import open_read_side
@@ -379,5 +394,11 @@ def _fold_in_process(
         store = side.store
         assert isinstance(store, PostgresViewStore)
         fold_part(store, side.source, projection, generation, part, batch_size, report)
+    except ProjectionFailedError as failure:
+        told.put(str(failure))
+        raise SystemExit(1) from failure
+    except Exception as error:
+        told.put(f"part {part.number}: {type(error).__name__}: {error}")
+        raise
     finally:
         side.factory.close()
