@@ -49,8 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run until stopped; exit 1 if a projection failed on an event."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--poll", type=float, default=0.2, help="seconds between looks at the log")
-    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=1000, help="events per transaction")
     args = parser.parse_args(argv)
+    if not args.poll > 0:
+        parser.error("--poll must be more than 0 seconds")
+    if args.batch_size < 1:
+        parser.error("--batch-size must be 1 or more")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     side = open_read_side()
     projections = all_projections()
@@ -63,11 +67,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         log.info("keeping %s up to date", ", ".join(p.name for p in projections))
         while not stop.is_set() and len(runner.failures) < len(projections):
-            runner.catch_up()
+            runner.catch_up()  # a read model failing on an event is logged at once by the runner
             stop.wait(args.poll)
-    for failure in runner.failures.values():
-        log.error("%s", failure)
-    return 1 if runner.failures else 0
+    if runner.failures:
+        log.error("stopped with failed read models: %s", ", ".join(sorted(runner.failures)))
+        return 1
+    log.info("stopped")
+    return 0
 
 
 if __name__ == "__main__":
