@@ -60,8 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     projections = all_projections()
     runner = ProjectionRunner(side.store, side.source, projections, batch_size=args.batch_size)
     stop = threading.Event()
+
+    def halt(*_: object) -> None:  # after the batch in hand, even far behind the log
+        stop.set()
+        runner.stop()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, halt)
     with exclusive(side.store, [p.name for p in projections], stop) as mine:
         if not mine:
             return 0
