@@ -152,6 +152,13 @@ def memory_world(memory_app: Betotrace) -> World:
 # A closing line per backend, so a CI log shows that the PostgreSQL tests really ran.
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses the PostgreSQL server, through whichever fixture."""
+    for item in items:
+        if "postgres_env" in getattr(item, "fixturenames", ()) and "sqlite" not in item.nodeid:
+            item.add_marker(pytest.mark.postgres)
+
+
 def _backend_of(report: pytest.TestReport) -> str:
     if "postgres" in report.keywords:
         return "postgres"
