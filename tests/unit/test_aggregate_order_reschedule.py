@@ -25,10 +25,12 @@ def test_supplier_proposes_a_new_moment_on_a_requested_order(memory_world: World
 
     order.propose_reschedule(memory_world.supplier, moment, "truck shortage on Monday")
 
-    assert order.pending_proposal == Proposal(moment, Party.SUPPLIER, "truck shortage on Monday")
+    event = single_event(order, Order.DeliveryRescheduleProposed)
+    assert order.pending_proposal == Proposal(
+        moment, Party.SUPPLIER, "truck shortage on Monday", event.timestamp
+    )
     assert order.action_needed_by is Party.CUSTOMER
     assert order.status is OrderStatus.REQUESTED
-    event = single_event(order, Order.DeliveryRescheduleProposed)
     assert (event.delivery_at, event.proposed_by) == (moment, Party.SUPPLIER)
     assert event.message == "truck shortage on Monday"
     assert event.actor_user_id == memory_world.supplier.user_id
@@ -67,9 +69,12 @@ def test_customer_counter_proposes_on_a_requested_order(memory_world: World) -> 
 
     order.propose_reschedule(memory_world.customer, moment, "Friday suits us better")
 
-    assert order.pending_proposal == Proposal(moment, Party.CUSTOMER, "Friday suits us better")
+    event = single_event(order, Order.DeliveryRescheduleProposed)
+    assert order.pending_proposal == Proposal(
+        moment, Party.CUSTOMER, "Friday suits us better", event.timestamp
+    )
     assert order.action_needed_by is Party.SUPPLIER
-    assert single_event(order, Order.DeliveryRescheduleProposed).proposed_by is Party.CUSTOMER
+    assert event.proposed_by is Party.CUSTOMER
 
 
 def test_proposer_cannot_propose_again_while_its_proposal_is_pending(memory_world: World) -> None:

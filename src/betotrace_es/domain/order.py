@@ -90,7 +90,9 @@ class Order(BetotraceAggregate):
         message: str
 
         def apply(self, aggregate: Order) -> None:
-            aggregate.pending_proposal = Proposal(self.delivery_at, self.proposed_by, self.message)
+            aggregate.pending_proposal = Proposal(
+                self.delivery_at, self.proposed_by, self.message, self.timestamp
+            )
 
     class DeliveryRescheduleAccepted(Event):
         """The other party accepted the proposal: the delivery moment moved."""

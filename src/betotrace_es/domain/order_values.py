@@ -129,6 +129,7 @@ class Proposal:
     delivery_at: datetime
     proposed_by: Party
     message: str
+    proposed_at: datetime | None = None  # when it was made (None: rebuilt from a list row)
 
 
 @dataclass(frozen=True)
