@@ -37,6 +37,16 @@ def test_planner_manages_drivers_and_unchanged_driver_is_refused(world: World) -
     assert app.change_driver(planner, driver.id, active=False).aggregate.active is False
 
 
+@pytest.mark.parametrize("role", ["customer_admin", "customer_planner"])
+def test_a_customer_has_no_drivers(world: World, role: str) -> None:
+    before = last_position(world.app)
+
+    with pytest.raises(PermissionDeniedError, match="only a supplier has drivers"):
+        world.app.register_driver(world.actors[role], "Jan", "Peeters", "0475 11 22 33")
+
+    assert last_position(world.app) == before
+
+
 def test_only_active_drivers_of_the_supplier_can_drive_its_deliveries(world: World) -> None:
     app, supplier = world.app, world.supplier
     order = world.request()

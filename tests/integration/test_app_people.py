@@ -106,6 +106,11 @@ def test_email_already_used_on_the_platform_cannot_be_invited(world: World) -> N
 def test_only_admins_invite_and_nobody_accepts_an_unknown_invitation(world: World) -> None:
     with pytest.raises(PermissionDeniedError):
         world.app.invite_user(world.supplier, an_email(), Role.VIEWER)
+    taken = world.app.get_user(world.customer_admin, user_of(world.customer_admin)).email
+    for not_admin in (world.supplier, world.actors["supplier_viewer"]):
+        # the same refusal for an address with an account elsewhere: nothing is given away
+        with pytest.raises(PermissionDeniedError):
+            world.app.invite_user(not_admin, taken, Role.VIEWER)
     with pytest.raises(NotFoundError):
         world.app.accept_invitation(uuid4(), first_name="A", last_name="B", password_hash="h")
 

@@ -10,11 +10,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from eventsourcing.utils import get_topic
 
 from betotrace_es.application import Betotrace
-from betotrace_es.domain.exceptions import StaleVersionError, TransitionRefusedError
+from betotrace_es.domain.exceptions import (
+    DomainError,
+    StaleVersionError,
+    TransitionRefusedError,
+    ValidationError,
+)
+from betotrace_es.domain.order import Order
 from betotrace_es.domain.order_values import OrderStatus
-from tests.builders import World, in_days
+from tests.builders import PRODUCT_CODE, World, in_days
+
+REQUESTED = get_topic(Order.Requested)
 
 
 @pytest.fixture
@@ -95,3 +104,45 @@ def test_commands_alternating_between_processes_build_one_history(
         "Finished",
     ]
     assert world.app.get_order(world.customer, order.id).action_needed_by is None
+
+
+def test_a_branch_the_other_process_closed_takes_no_more_requests(
+    world: World, other: Betotrace
+) -> None:
+    world.request()  # this instance has read the branch and its catalogue
+    other.close_branch(world.supplier_admin, world.branch_id)
+
+    with pytest.raises(TransitionRefusedError, match="closed"):
+        world.request()
+
+    assert len(world.app.recorder.select_notifications(1, 1000, topics=[REQUESTED])) == 1
+
+
+def test_a_product_the_other_process_took_off_sale_is_refused(
+    world: World, other: Betotrace
+) -> None:
+    world.request()
+    other.deactivate_product(world.supplier_admin, PRODUCT_CODE)
+
+    with pytest.raises(ValidationError) as refused:
+        world.request()
+
+    assert refused.value.errors == {"product_code": [f"'{PRODUCT_CODE}' is no longer sold"]}
+    assert len(world.app.recorder.select_notifications(1, 1000, topics=[REQUESTED])) == 1
+
+
+def test_a_driver_the_other_process_deactivated_cannot_be_assigned(
+    world: World, other: Betotrace
+) -> None:
+    order = world.request()
+    world.app.accept_order(world.supplier, order.id)
+    driver = world.app.register_driver(world.supplier, "Luc", "Maes", "0475 11 22 33").aggregate
+    world.app.plan_delivery(world.supplier, order.id, "6", driver_id=driver.id)  # read: active
+    other.change_driver(world.supplier, driver.id, active=False)
+
+    with pytest.raises(DomainError):
+        world.app.plan_delivery(world.supplier, order.id, "6", driver_id=driver.id)
+    with pytest.raises(DomainError):
+        world.app.assign_driver(world.supplier, order.id, 1, driver.id)
+
+    assert world.app.get_order(world.supplier, order.id).version == 3

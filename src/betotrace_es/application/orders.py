@@ -65,8 +65,10 @@ class OrderCommands(BetotraceBase):
         if actor.company_id is None:
             raise ValidationError.single("company", "an order is requested by a customer company")
         customer = self.load_reference(Company, actor.company_id, "company")
-        branch = self.load_reference(Branch, branch_id, "branch")
-        catalogue = self.load_reference(Catalogue, catalogue_id(branch.supplier_id), "catalogue")
+        # What the request is decided on is read as the store has it now (another process may
+        # have closed the branch or taken the product off sale a moment ago), not as cached.
+        branch = self.load(Branch, branch_id, "branch", copy=False)
+        catalogue = self.load(Catalogue, catalogue_id(branch.supplier_id), "catalogue", copy=False)
         now = utc_now()
 
         def build(number: str) -> Order:
@@ -219,7 +221,7 @@ class OrderCommands(BetotraceBase):
         return Recorded(order, position)
 
     def _driver(self, driver_id: UUID) -> Driver | None:
-        try:
-            return self.load_reference(Driver, driver_id, "driver")
+        try:  # as the store has it now: deactivated by another process a moment ago counts
+            return self.load(Driver, driver_id, "driver", copy=False)
         except NotFoundError:
             return None

@@ -13,7 +13,12 @@ from betotrace_es.domain.base import utc_now
 from betotrace_es.domain.branch import Branch
 from betotrace_es.domain.catalogue import Catalogue
 from betotrace_es.domain.company import Company, MemberStatus
-from betotrace_es.domain.exceptions import NotFoundError, TransitionRefusedError, ValidationError
+from betotrace_es.domain.exceptions import (
+    NotFoundError,
+    PermissionDeniedError,
+    TransitionRefusedError,
+    ValidationError,
+)
 from betotrace_es.domain.people import ContactDetails, ContactPerson, Driver, Profile, User
 from betotrace_es.domain.values import Actor, CompanyKind, Permission, Role, email_address
 
@@ -83,6 +88,8 @@ class PeopleCommands(BranchCommands):
         self, actor: Actor, email: str, role: Role, now: datetime | None = None
     ) -> Recorded[User]:
         """An admin invites a colleague; inviting an unanswered invitee again renews it."""
+        # Before the address is looked up: nobody else may learn whether it has an account.
+        actor.require(Permission.MANAGE_USERS, "invite users")
         company = self._own_company(actor)
         address = email_address(email)
         expires_at = (now or utc_now()) + INVITATION_VALIDITY
@@ -300,9 +307,12 @@ class PeopleCommands(BranchCommands):
     def register_driver(
         self, actor: Actor, first_name: str, last_name: str, mobile: str
     ) -> Recorded[Driver]:
-        """Add a truck-mixer driver."""
+        """Add a truck-mixer driver (suppliers have drivers; customers do not)."""
         if actor.company_id is None:
             raise ValidationError.single("company", "is required")
+        company = self.load_reference(Company, actor.company_id, "company")
+        if company.kind is not CompanyKind.SUPPLIER:
+            raise PermissionDeniedError("only a supplier has drivers")
         driver = Driver.register(
             actor=actor,
             supplier_id=actor.company_id,
