@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, Response, request
 
 from api.auth import authenticate
 from api.errors import ApiError, register_error_handlers
 from api.http import EXTENSION, PUBLIC
 from api.openapi import OPENAPI_CONFIG, BetotraceApi, docs_blueprint
 from api.services import Services, open_services
+from betotrace_es.application.base import last_position
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 # The API's own documentation answers everyone.
@@ -42,13 +43,33 @@ def create_app(
 
     init_web(app)  # the browser UI, after the API's error handlers
     app.before_request(_guard)
+    app.after_request(_position_of_the_command)
     return app
+
+
+COMMAND_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+
+
+def _position_of_the_command(response: Response) -> Response:
+    """Every command under /api that recorded events answers their log position as X-Position
+    (for a later read's X-Min-Position), whichever resource it changed."""
+    if (
+        request.method in COMMAND_METHODS
+        and request.path.startswith("/api")
+        and response.status_code < 400
+        and "X-Position" not in response.headers
+    ):
+        position = last_position.get()
+        if position:
+            response.headers["X-Position"] = str(position)
+    return response
 
 
 def _guard() -> None:
     """Before any /api handler: who is calling, then content type and unknown query parameters."""
     if not request.path.startswith("/api") or request.endpoint is None:
         return
+    last_position.set(0)  # this thread's previous request recorded it
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     view = request.url_rule.endpoint if request.url_rule else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
@@ -22,6 +23,10 @@ A = TypeVar("A", bound=BetotraceAggregate)
 
 # How old (seconds) reference data read on a hot path may be when another process changed it.
 REFERENCE_MAX_AGE = 1.0
+
+# The log position of the last events recorded in this context (a request's thread): what the
+# API answers every command with as X-Position. Whoever reads it resets it first (0: nothing).
+last_position: ContextVar[int] = ContextVar("betotrace_last_position", default=0)
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,7 @@ class BetotraceBase(Application[UUID]):
             ) from None
         position = max((r.notification.id for r in recordings), default=0)
         if position:
+            last_position.set(position)
             events_recorded.send(self, position=position)
         return position
 
