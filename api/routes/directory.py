@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.auth import current
+from api.auth import require_customer
 from api.errors import invalid
 from api.http import min_position, services
 from api.openapi import ApiBlueprint
@@ -33,12 +33,13 @@ def _near(text: str | None) -> tuple[float, float] | None:
 @blp.route("/branches", methods=["GET"])
 @blp.arguments(DirectoryQuery, location="query")
 @blp.response(200, DirectoryOut)
-@blp.problems(401)
+@blp.problems(401, 403)
 @blp.honours("X-Min-Position")
 def search(query: dict[str, Any]) -> dict[str, Any]:
-    """Active branches by name prefix and product; nearest first when `near` is given."""
+    """Active branches by name prefix and product; nearest first when `near` is given
+    (customers: where to order)."""
     min_position()
-    current()
+    require_customer()
     near = _near(query["near"])
     radius = query["radius_km"]
     if radius is not None and near is None:

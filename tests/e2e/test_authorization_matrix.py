@@ -30,6 +30,7 @@ ADMINS = frozenset((side, "admin") for side in SIDES)
 SUPPLIERS = frozenset(("supplier", role) for role in ROLES)
 SUPPLIER_PLANNERS = frozenset(("supplier", role) for role in ("admin", "planner"))
 SUPPLIER_ADMIN = frozenset({("supplier", "admin")})
+CUSTOMERS = frozenset(("customer", role) for role in ROLES)
 CUSTOMER_PLANNERS = frozenset(("customer", role) for role in ("admin", "planner"))
 PASSWORD = "a long enough password"
 
@@ -162,8 +163,8 @@ EXPECTED: dict[tuple[str, str], Expected] = {
     ("POST", "/api/orders/<uuid:order_id>/cancel"): Expected(
         PLANNERS, 200, order("requested", lambda _s, _d: {"message": "rain"}), owned=True
     ),
-    # the public branch directory: every signed-in user (its data is public)
-    ("GET", "/api/directory/branches"): Expected(EVERYONE, 200, nothing),
+    # the public branch directory: where customers order (the contract's "customer")
+    ("GET", "/api/directory/branches"): Expected(CUSTOMERS, 200, nothing),
     # a supplier's own branches, catalogue, contact persons and drivers
     ("GET", "/api/branches"): Expected(SUPPLIERS, 200, nothing, side_only="supplier"),
     ("POST", "/api/branches"): Expected(
