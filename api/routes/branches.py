@@ -10,7 +10,9 @@ from flask import Response, make_response
 from api.auth import require_supplier
 from api.http import expected_version, idempotent, min_position, services, with_version
 from api.openapi import ApiBlueprint
+from api.pagination import by_name, list_page
 from api.representations import branch
+from api.schemas.common import ListQuery
 from api.schemas.company import BranchIn, BranchListOut, BranchOut, BranchPatchIn
 from betotrace_es.domain.values import Address, Location
 
@@ -26,15 +28,17 @@ def _location(data: dict[str, Any] | None) -> Location | None:
 
 
 @blp.route("", methods=["GET"])
+@blp.arguments(ListQuery, location="query")
 @blp.response(200, BranchListOut)
 @blp.problems(401, 403)
 @blp.honours("X-Min-Position")
-def list_branches() -> dict[str, Any]:
+def list_branches(query: dict[str, Any]) -> dict[str, Any]:
     """My company's branches, closed ones too, by name."""
     min_position()
     principal, found = require_supplier(), services()
     ids = found.read.directory.branch_ids_of(principal.company.id)
-    return {"items": [branch(found.app.get_branch(principal.actor, i)) for i in ids]}
+    items = [branch(found.app.get_branch(principal.actor, i)) for i in ids]
+    return list_page(items, query, by_name("public_name"), "branches")
 
 
 @blp.route("", methods=["POST"])

@@ -8,7 +8,9 @@ from uuid import UUID
 from api.auth import require_supplier
 from api.http import idempotent, min_position, services
 from api.openapi import ApiBlueprint
+from api.pagination import by_name, list_page
 from api.representations import contact, contact_item
+from api.schemas.common import ListQuery
 from api.schemas.company import ContactIn, ContactListOut, ContactOut, ContactPatchIn
 from betotrace_es.domain.people import ContactDetails, ContactPerson
 from betotrace_es.domain.values import Actor, PhoneNumber
@@ -29,15 +31,16 @@ def _answer(actor: Actor, found: ContactPerson) -> dict[str, Any]:
 
 
 @blp.route("", methods=["GET"])
+@blp.arguments(ListQuery, location="query")
 @blp.response(200, ContactListOut)
 @blp.problems(401, 403)
 @blp.honours("X-Min-Position")
-def list_contacts() -> dict[str, Any]:
-    """My company's contact persons."""
+def list_contacts(query: dict[str, Any]) -> dict[str, Any]:
+    """My company's contact persons, by name."""
     min_position()
     principal = require_supplier()
-    items = services().read.settings.contacts(principal.company.id)
-    return {"items": [contact_item(c) for c in items]}
+    items = [contact_item(c) for c in services().read.settings.contacts(principal.company.id)]
+    return list_page(items, query, by_name("last_name", "first_name"), "contacts")
 
 
 @blp.route("", methods=["POST"])

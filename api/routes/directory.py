@@ -8,9 +8,12 @@ from api.auth import require_customer
 from api.errors import invalid
 from api.http import min_position, services
 from api.openapi import ApiBlueprint
+from api.pagination import decode_cursor, encode_cursor
 from api.representations import directory_entry
 from api.schemas.company import DirectoryOut, DirectoryQuery
 from betotrace_es.domain.exceptions import NotFoundError, ValidationError
+
+CURSOR_KIND = "directory"
 
 blp = ApiBlueprint(
     "directory", __name__, url_prefix="/api/directory", description="Public branch directory"
@@ -46,13 +49,21 @@ def search(query: dict[str, Any]) -> dict[str, Any]:
         raise invalid("radius_km", "needs near=lat,lon")
     if radius is not None and not 0 < radius <= 20_000:
         raise invalid("radius_km", "must be between 0 and 20000")
-    found = services()
+    found, limit = services(), query["limit"]
+    cursor = query["cursor"]
+    after = None if cursor is None else decode_cursor(CURSOR_KIND, cursor)
     try:
         entries = found.read.directory.search(
-            query["q"], query["product"], near, radius, query["limit"]
+            query["q"], query["product"], near, radius, limit + 1, after
         )
     except ValueError as error:
+        if str(error).startswith("after"):  # a cursor of a search in the other order
+            raise invalid("cursor", "is not a cursor of this search") from None
         raise ValidationError.single("near", str(error)) from None
+    following = None
+    if len(entries) > limit:  # one more than asked for: there is a next page
+        entries = entries[:limit]
+        following = encode_cursor(CURSOR_KIND, entries[-1].sort_key)
     names: dict[Any, str] = {}
     items = []
     for entry in entries:
@@ -62,4 +73,4 @@ def search(query: dict[str, Any]) -> dict[str, Any]:
             except NotFoundError:
                 names[entry.supplier_id] = ""
         items.append(directory_entry(entry, names[entry.supplier_id]))
-    return {"items": items}
+    return {"items": items, "next_cursor": following}

@@ -8,7 +8,9 @@ from uuid import UUID
 from api.auth import require_supplier
 from api.http import idempotent, min_position, services
 from api.openapi import ApiBlueprint
+from api.pagination import by_name, list_page
 from api.representations import driver
+from api.schemas.common import ListQuery
 from api.schemas.company import DriverIn, DriverListOut, DriverOut, DriverPatchIn
 from betotrace_es.domain.values import Permission
 
@@ -16,14 +18,16 @@ blp = ApiBlueprint("drivers", __name__, url_prefix="/api/drivers", description="
 
 
 @blp.route("", methods=["GET"])
+@blp.arguments(ListQuery, location="query")
 @blp.response(200, DriverListOut)
 @blp.problems(401, 403)
 @blp.honours("X-Min-Position")
-def list_drivers() -> dict[str, Any]:
-    """My company's drivers."""
+def list_drivers(query: dict[str, Any]) -> dict[str, Any]:
+    """My company's drivers, by name."""
     min_position()
     principal = require_supplier()
-    return {"items": [driver(d) for d in services().read.settings.drivers(principal.company.id)]}
+    items = [driver(d) for d in services().read.settings.drivers(principal.company.id)]
+    return list_page(items, query, by_name("last_name", "first_name"), "drivers")
 
 
 @blp.route("", methods=["POST"])

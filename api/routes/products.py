@@ -7,7 +7,9 @@ from typing import Any
 from api.auth import current, require_supplier
 from api.http import idempotent, min_position, services
 from api.openapi import ApiBlueprint
+from api.pagination import list_page
 from api.representations import product
+from api.schemas.common import ListQuery
 from api.schemas.company import ProductIn, ProductListOut, ProductOut, ProductPatchIn
 from betotrace_es.domain.concrete import ProductSpec
 from betotrace_es.domain.exceptions import NotFoundError
@@ -35,14 +37,16 @@ def _item(code: str) -> dict[str, Any]:
 
 
 @blp.route("", methods=["GET"])
+@blp.arguments(ListQuery, location="query")
 @blp.response(200, ProductListOut)
 @blp.problems(401, 403)
 @blp.honours("X-Min-Position")
-def list_products() -> dict[str, Any]:
+def list_products(query: dict[str, Any]) -> dict[str, Any]:
     """The catalogue, by code."""
     min_position()
     principal = require_supplier()
-    return {"items": [product(p) for p in services().read.settings.products(principal.company.id)]}
+    items = [product(p) for p in services().read.settings.products(principal.company.id)]
+    return list_page(items, query, lambda item: (item["code"],), "products")
 
 
 @blp.route("", methods=["POST"])

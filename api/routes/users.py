@@ -8,7 +8,9 @@ from uuid import UUID
 from api.auth import current, invitation_link
 from api.http import idempotent, min_position, services
 from api.openapi import ApiBlueprint
+from api.pagination import by_name, list_page
 from api.representations import member, user_item
+from api.schemas.common import ListQuery
 from api.schemas.company import InviteIn, UserListOut, UserOut, UserPatchIn
 from betotrace_es.domain.company import MemberStatus
 from betotrace_es.domain.exceptions import NotFoundError
@@ -19,11 +21,12 @@ blp = ApiBlueprint("users", __name__, url_prefix="/api/users", description="Coll
 
 
 @blp.route("", methods=["GET"])
+@blp.arguments(ListQuery, location="query")
 @blp.response(200, UserListOut)
 @blp.problems(401)
 @blp.honours("X-Min-Position")
-def list_users() -> dict[str, Any]:
-    """Everyone of my company, with role and status."""
+def list_users(query: dict[str, Any]) -> dict[str, Any]:
+    """Everyone of my company, with role and status, by e-mail address."""
     min_position()
     principal = current()
     roster = principal.company.members
@@ -32,7 +35,7 @@ def list_users() -> dict[str, Any]:
         found = roster.get(item.user_id)
         expiry = found.invitation_expires_at if found and not found.joined else None
         items.append(user_item(item, expiry))
-    return {"items": items}
+    return list_page(items, query, by_name("email"), "users")
 
 
 @blp.route("", methods=["POST"])

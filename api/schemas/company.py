@@ -99,6 +99,7 @@ class UserListOut(Out):
     """Colleagues."""
 
     items = fields.List(fields.Nested(UserOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
 
 
 class InviteIn(Body):
@@ -170,6 +171,7 @@ class ProductListOut(Out):
     """The catalogue."""
 
     items = fields.List(fields.Nested(ProductOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
 
 
 # -- branches and the directory -------------------------------------------------------------------
@@ -211,16 +213,18 @@ class BranchListOut(Out):
     """The supplier's branches."""
 
     items = fields.List(fields.Nested(BranchOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
 
 
 class DirectoryQuery(Body):
     """Search of the public branch directory."""
 
     q = fields.String(load_default="", validate=validate.Length(max=200))
-    product = fields.String(load_default=None, validate=validate.Length(max=100))
+    product = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
     near = fields.String(load_default=None, validate=validate.Length(max=60))
     radius_km = fields.Float(load_default=None, allow_nan=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=400))
 
 
 class DirectoryProductOut(Out):
@@ -257,6 +261,7 @@ class DirectoryOut(Out):
     """Directory search results."""
 
     items = fields.List(fields.Nested(DirectoryEntryOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
 
 
 # -- contact persons and drivers ------------------------------------------------------------------
@@ -303,6 +308,7 @@ class ContactListOut(Out):
     """The supplier's contact persons."""
 
     items = fields.List(fields.Nested(ContactOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)
 
 
 class DriverIn(Body):
@@ -336,3 +342,4 @@ class DriverListOut(Out):
     """The supplier's drivers."""
 
     items = fields.List(fields.Nested(DriverOut), required=True)
+    next_cursor = fields.String(required=True, allow_none=True)

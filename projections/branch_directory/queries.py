@@ -41,6 +41,9 @@ class DirectoryEntry:
     products: list[dict[str, str]]  # {code, name}, by code
     default_contact: dict[str, Any] | None  # {name, job_title, email, phone_numbers}
     distance_km: float | None = None
+    # Where it stands in its search's order: (name key, id), or (distance, name key, id)
+    # nearest first. A next page starts after the last entry's (``search(after=...)``).
+    sort_key: tuple[Any, ...] = ()
 
 
 def haversine_km(a: Point, b: Point) -> float:
@@ -104,10 +107,15 @@ class DirectoryQueries:
         near: Point | None = None,
         radius_km: float | None = None,
         limit: int = 50,
+        after: tuple[Any, ...] | None = None,
     ) -> list[DirectoryEntry]:
-        """Active branches by name prefix and product; nearest first when ``near`` is given."""
+        """Active branches by name prefix and product; nearest first when ``near`` is given.
+
+        ``after``: the ``sort_key`` of the last entry of the previous page (keyset paging: no
+        repeat and no gap when branches come and go between pages).
+        """
         _check_place(near, radius_km)
-        limit = max(1, min(limit, MAX_LIMIT))
+        limit = max(1, min(limit, MAX_LIMIT + 1))  # a page, and one more: is there a next?
         clauses: list[str] = ["b.active = ?"]
         params: list[Any] = [1]
         _name_filter(text, clauses, params)
@@ -115,6 +123,13 @@ class DirectoryQueries:
             clauses.append(_DELIVERS)
             params.append(product.strip())
         if near is None:
+            if after is not None:
+                name, branch = _name_position(after)
+                clauses.append(
+                    f"(b.name_key{self._binary} > ? OR (b.name_key{self._binary} = ? "
+                    f"AND b.branch_id{self._binary} > ?))"
+                )
+                params += [name, name, branch]
             rows = self.store.fetch(
                 f"{_SELECT} WHERE {' AND '.join(clauses)} "
                 f"ORDER BY b.name_key{self._binary}, b.branch_id{self._binary} LIMIT ?",
@@ -126,7 +141,10 @@ class DirectoryQueries:
         distances = {r["branch_id"]: haversine_km(near, (r["lat"], r["lon"])) for r in rows}
         if radius_km is not None:
             rows = [r for r in rows if distances[r["branch_id"]] <= radius_km]
-        rows.sort(key=lambda r: (distances[r["branch_id"]], r["name_key"], r["branch_id"]))
+        rows.sort(key=lambda r: _near_key(r, distances))
+        if after is not None:
+            start = _near_position(after)
+            rows = [r for r in rows if _near_key(r, distances) > start]
         return self._entries(rows[:limit], distances)
 
     def get(self, branch_id: UUID, *, include_closed: bool = False) -> DirectoryEntry | None:
@@ -172,6 +190,29 @@ class DirectoryQueries:
         return found
 
 
+def _near_key(row: dict[str, Any], distances: dict[str, float]) -> tuple[float, str, str]:
+    return (distances[row["branch_id"]], row["name_key"], row["branch_id"])
+
+
+def _name_position(after: tuple[Any, ...]) -> tuple[str, str]:
+    if len(after) != 2 or not all(isinstance(v, str) for v in after):
+        msg = "after must be the sort key of an entry of a search by name"
+        raise ValueError(msg)
+    return after[0], after[1]
+
+
+def _near_position(after: tuple[Any, ...]) -> tuple[float, str, str]:
+    if (
+        len(after) != 3
+        or not isinstance(after[0], int | float)
+        or isinstance(after[0], bool)
+        or not all(isinstance(v, str) for v in after[1:])
+    ):
+        msg = "after must be the sort key of an entry of a search nearest first"
+        raise ValueError(msg)
+    return float(after[0]), after[1], after[2]
+
+
 def _name_filter(text: str, clauses: list[str], params: list[Any]) -> None:
     """Prefix of any word of the normalised name (the first word: of the whole name)."""
     words = name_words(text)  # letters and digits only: nothing for LIKE to misread
@@ -206,6 +247,7 @@ def _entry(
             "phone_numbers": json.loads(row["phone_numbers"]),
         }
     located = row["lat"] is not None and row["lon"] is not None
+    name_key, branch_id = row["name_key"], row["branch_id"]
     return DirectoryEntry(
         branch_id=UUID(row["branch_id"]),
         supplier_id=UUID(row["supplier_id"]),
@@ -215,4 +257,5 @@ def _entry(
         products=products,
         default_contact=contact,
         distance_km=distance,
+        sort_key=(name_key, branch_id) if distance is None else (distance, name_key, branch_id),
     )
