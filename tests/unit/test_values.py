@@ -234,6 +234,19 @@ def test_belgian_postal_code_has_four_digits(postal_code: str) -> None:
     assert fields_of(refused) == ["site.address.postal_code"]
 
 
+@pytest.mark.parametrize("country", ["XX", "ZZ", "EU", "B1", "12"])
+def test_a_country_code_is_an_existing_one(country: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Address.parse("Dam", "1", "1012 JS", "Amsterdam", country)
+
+    assert fields_of(refused) == ["address.country"]
+
+
+@pytest.mark.parametrize("country", ["nl", "FR", "de", "LU", "GB", "CH"])
+def test_the_neighbours_country_codes_are_accepted(country: str) -> None:
+    assert Address.parse("Dam", "1", "1012", "Amsterdam", country).country == country.upper()
+
+
 def test_foreign_postal_code_follows_its_own_format() -> None:
     assert Address.parse("Dam", "1", "1012 JS", "Amsterdam", "NL").postal_code == "1012 JS"
 

@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 import phonenumbers
+from babel import Locale
 
 from betotrace_es.domain.exceptions import PermissionDeniedError, ValidationError
 
@@ -263,7 +264,12 @@ class Location:
         return cls(lat=float(lat), lon=float(lon))
 
 
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
+# ISO 3166-1 alpha-2 codes as CLDR knows them (Babel's data), without its pseudo-territories.
+_COUNTRIES = frozenset(
+    code
+    for code in map(str, Locale("en").territories)
+    if len(code) == 2 and code.isalpha() and code not in {"EU", "EZ", "QO", "UN", "ZZ"}
+)
 
 
 @dataclass(frozen=True)
@@ -303,7 +309,7 @@ class Address:
             except ValidationError as exc:
                 errors.update(exc.errors)
         country_code = parts.get("country", "").upper()
-        if "country" in parts and not _COUNTRY.match(country_code):
+        if "country" in parts and country_code not in _COUNTRIES:
             errors[f"{field}.country"] = ["must be a two-letter ISO country code such as BE"]
         if (
             country_code == "BE"
