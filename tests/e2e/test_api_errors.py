@@ -166,3 +166,28 @@ def test_json_that_is_not_an_object_is_a_422(live: LiveApi) -> None:
 
     assert [(a.status, a.content_type) for a in answers] == [(422, PROBLEM)] * 3
     assert all(a.json["errors"] for a in answers)
+
+
+def test_a_delivery_the_order_does_not_have_is_not_found(live: LiveApi) -> None:
+    order = live.request_order()
+    supplier = live.token("supplier")
+    accepted = live.http.post(f"/api/orders/{order['id']}/accept", supplier, {})
+    assert accepted.status == 200, accepted.body
+    load = live.http.post(f"/api/orders/{order['id']}/deliveries", supplier, {"volume_m3": "6"})
+    assert load.status in (200, 201), load.body
+    driver = live.http.post(
+        "/api/drivers", supplier, {"first_name": "Luc", "last_name": "Maes", "mobile": "0475112233"}
+    ).json["id"]
+
+    missing = live.http.patch(
+        f"/api/orders/{order['id']}/deliveries/2", supplier, {"driver_id": driver}
+    )
+    assigned = live.http.patch(
+        f"/api/orders/{order['id']}/deliveries/1", supplier, {"driver_id": driver}
+    )
+
+    assert missing.status == 404, missing.body
+    assert missing.content_type == "application/problem+json"
+    assert "has no delivery 2" in missing.json["detail"]
+    assert assigned.status == 200, assigned.body
+    assert assigned.json["deliveries"][0]["driver_id"] == driver

@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from betotrace_es.domain.exceptions import (
+    NotFoundError,
     PermissionDeniedError,
     TransitionRefusedError,
     ValidationError,
@@ -111,11 +112,10 @@ def test_driver_cannot_be_assigned_to_a_load_that_does_not_exist(
     order = with_a_load(memory_world)
 
     error = refused_without_event(
-        order, ValidationError, lambda: order.assign_driver(memory_world.supplier, number, uuid4())
+        order, NotFoundError, lambda: order.assign_driver(memory_world.supplier, number, uuid4())
     )
 
-    assert isinstance(error, ValidationError)
-    assert list(error.errors) == ["delivery_number"]
+    assert f"has no delivery {number}" in str(error)
 
 
 @pytest.mark.parametrize("who", ["customer_admin", "supplier_viewer"])

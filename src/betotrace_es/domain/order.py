@@ -10,6 +10,7 @@ from uuid import UUID
 
 from betotrace_es.domain.base import BetotraceAggregate, by, derived_id, utc_now
 from betotrace_es.domain.exceptions import (
+    NotFoundError,
     PermissionDeniedError,
     TransitionRefusedError,
     ValidationError,
@@ -397,10 +398,8 @@ class Order(BetotraceAggregate):
         """The supplier assigns one of its active drivers to one of the planned truck loads."""
         self._require_party(actor, Party.SUPPLIER, "assign drivers to")
         self._require_planned("assign drivers")
-        if not 1 <= delivery_number <= len(self.deliveries):
-            raise ValidationError.single(
-                "delivery_number", f"order {self.number} has no delivery {delivery_number}"
-            )
+        if not 1 <= delivery_number <= len(self.deliveries):  # a sub-resource that is not there
+            raise NotFoundError(f"order {self.number} has no delivery {delivery_number}")
         if drivers is not None:
             self._check_driver(driver_id, drivers)
         self.trigger_event(
