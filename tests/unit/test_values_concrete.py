@@ -179,6 +179,8 @@ def test_no_specification_at_all_is_an_empty_spec() -> None:
         ("CEM II/B-M 32,5 N", "CEM II/B-M 32,5 N"),
         ("CEM II/C-M 42,5 N", "CEM II/C-M 42,5 N"),
         ("CEM IV/A 32,5 N", "CEM IV/A 32,5 N"),
+        ("CEM IV/B (V) 32,5 N", "CEM IV/B (V) 32,5 N"),
+        ("CEM II/B-M (S-V) 42,5 N", "CEM II/B-M (S-V) 42,5 N"),
         ("CEM V/B 32,5 N", "CEM V/B 32,5 N"),
         ("CEM I 52,5 N HSR LA HES", "CEM I 52,5 N HSR LA HES"),
     ],

@@ -45,7 +45,7 @@ DOMAINS_OF_USE = ("unreinforced", "reinforced", "prestressed")
 
 _CEMENT = re.compile(
     r"^CEM (?:I|II/[AB]-(?:S|D|P|Q|V|W|T|LL|L|M)|II/C-M|III/[ABC]|IV/[AB]|V/[AB])"
-    r"(?: \([A-Z]{1,2}(?:-[A-Z]{1,2})+\))?"  # constituents of composite cements: (S-LL)
+    r"(?: \([A-Z]{1,2}(?:-[A-Z]{1,2})*\))?"  # main constituents: (S-LL), or one: CEM IV/B (V)
     r"(?: (?:32|42|52),5 [NRL])?"
     r"(?: (?:HSR|LA|HES))*$"
 )
