@@ -97,6 +97,16 @@ def test_driver_with_invalid_details_is_refused_naming_every_field(
     assert set(refused.value.errors) == fields
 
 
+@pytest.mark.parametrize("landline", ["09 223 45 67", "02 511 11 11", "+31 20 555 0000"])
+def test_a_drivers_number_is_a_mobile_one(landline: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Driver.register(
+            actor=PLANNER, supplier_id=SUPPLIER, first_name="Luc", last_name="Maes", mobile=landline
+        )
+
+    assert refused.value.errors == {"mobile": [f"'{landline}' is not a mobile number"]}
+
+
 @pytest.mark.parametrize(
     "actor",
     [Actor(uuid4(), SUPPLIER, Role.VIEWER), Actor(uuid4(), uuid4(), Role.ADMIN)],

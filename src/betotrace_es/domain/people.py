@@ -21,7 +21,7 @@ from betotrace_es.domain.values import (
     collect_fields,
     email_address,
     language,
-    phone_number,
+    mobile_number,
     phone_numbers,
     require_text,
 )
@@ -328,7 +328,7 @@ class Driver(SupplierOwned):
             dict,
             first_name=lambda: require_text(first_name, "first_name", max_length=100),
             last_name=lambda: require_text(last_name, "last_name", max_length=100),
-            mobile=lambda: phone_number(mobile, "mobile"),
+            mobile=lambda: mobile_number(mobile, "mobile"),
         )
 
     @classmethod

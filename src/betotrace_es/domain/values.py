@@ -190,6 +190,19 @@ def phone_number(value: str, field: str, region: str = DEFAULT_PHONE_REGION) -> 
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+_MOBILE_TYPES = frozenset(
+    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
+
+
+def mobile_number(value: str, field: str, region: str = DEFAULT_PHONE_REGION) -> str:
+    """A valid mobile number (a driver is reached on the road), in E.164."""
+    number = phone_number(value, field, region)
+    if phonenumbers.number_type(phonenumbers.parse(number)) not in _MOBILE_TYPES:
+        raise ValidationError.single(field, f"'{value}' is not a mobile number")
+    return number
+
+
 @dataclass(frozen=True)
 class PhoneNumber:
     """A labelled phone number in E.164."""
