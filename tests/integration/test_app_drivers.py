@@ -82,5 +82,5 @@ def test_drivers_can_only_be_assigned_on_planned_orders(world: World) -> None:
     with pytest.raises(TransitionRefusedError, match="planned order"):
         app.plan_delivery(world.supplier, order.id, "4", driver_id=driver.id)
     app.accept_order(world.supplier, order.id)
-    with pytest.raises(ValidationError, match="no delivery 1"):
+    with pytest.raises(NotFoundError, match="no delivery 1"):
         app.assign_driver(world.supplier, order.id, 1, driver.id)
