@@ -54,8 +54,8 @@ def test_a_commands_answer_is_the_order_as_a_later_read_shows_it(live: LiveApi) 
         assert read.status == 200, read.body
         assert read.json == answer.json, name
 
-    for side, answer in answers[:2]:  # the requests' answers, read back by their sender
-        assert live.order(answer["id"], side).json["number"] == answer["number"]
+    for side, requested in answers[:2]:  # the requests' answers, read back by their sender
+        assert live.order(requested["id"], side).json["number"] == requested["number"]
     finished = live.order(order["id"], "supplier").json
     assert finished["status"] == "finished"
     assert [d["volume_m3"] for d in finished["deliveries"]] == ["6.5", "6"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from pathlib import Path
 from types import ModuleType
@@ -16,16 +15,11 @@ from projections.framework.wiring import open_read_side
 from projections.notifications.outbox import DEAD, OutboxStore
 from projections.read_side import ReadModels
 from tests.builders import build_world
+from tests.scripts import load_script
 
 
 def outbox_script() -> ModuleType:
-    path = Path(__file__).parents[2] / "scripts" / "outbox.py"
-    spec = importlib.util.spec_from_file_location("outbox_script", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("outbox")
 
 
 @pytest.fixture

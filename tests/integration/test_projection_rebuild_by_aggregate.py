@@ -20,13 +20,14 @@ from projections.framework.store import PostgresViewStore
 from projections.order_list.projection import OrderListProjection
 from projections.order_status.projection import OrderStatusProjection
 from tests.integration.test_projection_orders_expectations import assert_views_match_aggregates
-from tests.integration.test_projection_orders_support import Market, build_market, perform
+from tests.integration.test_projection_orders_support import Market, perform
 from tests.integration.test_projection_rebuild import SCRIPT, Interrupt
 from tests.integration.test_projection_runner_support import (
     dump,
     order_projections,
     reference_dump,
     runner_for,
+    scripted_market,
     separate_read_side,
 )
 
@@ -34,10 +35,7 @@ from tests.integration.test_projection_runner_support import (
 @pytest.fixture
 def market(pg_app: Betotrace) -> Market:
     """A marketplace on PostgreSQL with a history of every kind of order event."""
-    market = build_market(pg_app)
-    for action, n in SCRIPT:
-        perform(market, action, n)
-    return market
+    return scripted_market(pg_app, SCRIPT)
 
 
 @pytest.fixture

@@ -21,11 +21,17 @@ from projections.order_status.projection import OrderStatusProjection
 from tests.integration.test_projection_orders_support import Market, build_market, perform
 
 
-def caught_up_market(app: Betotrace, script: Sequence[tuple[str, int]]) -> Market:
-    """A marketplace after ``script`` (see ``perform``), its order views caught up."""
+def scripted_market(app: Betotrace, script: Sequence[tuple[str, int]]) -> Market:
+    """A marketplace after ``script`` (see ``perform``); no read model has run yet."""
     market = build_market(app)
     for action, n in script:
         perform(market, action, n)
+    return market
+
+
+def caught_up_market(app: Betotrace, script: Sequence[tuple[str, int]]) -> Market:
+    """A marketplace after ``script`` (see ``perform``), its order views caught up."""
+    market = scripted_market(app, script)
     runner_for(app, order_projections()).catch_up()
     return market
 

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import subprocess
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -25,9 +20,7 @@ from tests.integration.test_projection_runner_support import (
     reference_dump,
     runner_for,
 )
-
-REPO = Path(__file__).resolve().parents[2]
-REBUILD = REPO / "scripts" / "rebuild_projections.py"
+from tests.scripts import load_script, run_script
 
 
 class BrokenOrderList(OrderListProjection):
@@ -45,25 +38,8 @@ def market(app: Betotrace) -> Market:
     return caught_up_market(app, SCRIPT)
 
 
-def run_script(store_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REBUILD), *args],
-        env={**os.environ, **store_env},
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-
-
-def script_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("rebuild_projections", REBUILD)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def run_rebuild(store_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return run_script("rebuild_projections", store_env, *args)
 
 
 @pytest.mark.parametrize("parts", ["0", "2"])
@@ -74,7 +50,7 @@ def test_the_script_rebuilds_a_read_model_to_the_rows_of_the_log_and_switches_to
     store, projection = runner.store, OrderListProjection()
     incremental = dump(store, projection)
 
-    done = run_script(
+    done = run_rebuild(
         store_env, "--projection", "order_list", "--batch-size", "7", "--parts", parts
     )
 
@@ -103,7 +79,7 @@ def test_bad_arguments_are_refused_by_name_and_change_nothing(
     store = runner_for(market.app, order_projections()).store
     before = dump(store, OrderListProjection())
 
-    refused = run_script(store_env, *args)
+    refused = run_rebuild(store_env, *args)
 
     assert refused.returncode == 2
     assert message in refused.stderr
@@ -122,7 +98,7 @@ def test_a_projection_failing_on_an_event_stops_the_rebuild_with_the_event_and_t
 ) -> None:
     store = runner_for(market.app, order_projections()).store
     before = dump(store, OrderListProjection())
-    script = script_module()
+    script = load_script("rebuild_projections")
     monkeypatch.setattr(script, "all_projections", lambda: [BrokenOrderList()])
     for name, value in store_env.items():
         monkeypatch.setenv(name, value)

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from betotrace_es.application import Betotrace
 from betotrace_es.domain.order import Order
 from tests.integration.test_projection_orders_support import Market, build_market, perform
-
-REPO = Path(__file__).resolve().parents[2]
-REPLAY = REPO / "scripts" / "replay_order.py"
+from tests.scripts import run_script
 
 
 @pytest.fixture
@@ -28,15 +23,7 @@ def market(app: Betotrace) -> Market:
 
 
 def replay(store_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPLAY), *args],
-        env={**os.environ, **store_env},
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_script("replay_order", store_env, *args)
 
 
 def the_order(market: Market) -> Order:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import signal
@@ -11,8 +10,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -20,13 +17,12 @@ from betotrace_es.application import Betotrace
 from projections.catalog import all_projections
 from projections.framework.store import ViewStore
 from tests.integration.test_projection_orders_expectations import assert_views_match_aggregates
-from tests.integration.test_projection_orders_support import Market, build_market, perform
+from tests.integration.test_projection_orders_support import Market, perform
 from tests.integration.test_projection_rebuild import SCRIPT
-from tests.integration.test_projection_runner_support import separate_read_side
+from tests.integration.test_projection_runner_support import scripted_market, separate_read_side
 from tests.integration.test_rebuild_script import BrokenOrderList
+from tests.scripts import REPO, load_script, run_script, script_path
 
-REPO = Path(__file__).resolve().parents[2]
-RUN = REPO / "scripts" / "run_projections.py"
 WAIT = 60.0
 
 
@@ -35,7 +31,7 @@ class Runner:
 
     def __init__(self, env: dict[str, str], *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(RUN), "--poll", "0.05", *args],
+            [sys.executable, str(script_path("run_projections")), "--poll", "0.05", *args],
             env={**os.environ, **env},
             cwd=REPO,
             stdout=subprocess.PIPE,
@@ -85,24 +81,16 @@ def runners() -> Iterator[list[Runner]]:
         runner.end()
 
 
-def market_of(app: Betotrace) -> Market:
-    """A marketplace with orders in every state; no read model has run yet."""
-    market = build_market(app)
-    for action, n in SCRIPT:
-        perform(market, action, n)
-    return market
-
-
 @pytest.fixture
 def market(app: Betotrace) -> Market:
-    """The marketplace on SQLite and on PostgreSQL."""
-    return market_of(app)
+    """Orders in every state, on SQLite and on PostgreSQL; no read model has run yet."""
+    return scripted_market(app, SCRIPT)
 
 
 @pytest.fixture
 def pg_market(pg_app: Betotrace) -> Market:
-    """The marketplace on PostgreSQL only."""
-    return market_of(pg_app)
+    """The same on PostgreSQL only."""
+    return scripted_market(pg_app, SCRIPT)
 
 
 def caught_up(store: ViewStore, app: Betotrace) -> bool:
@@ -179,28 +167,11 @@ def test_a_second_runner_stands_by_and_takes_over_when_the_first_stops(
 def test_bad_arguments_are_refused_by_name(
     sqlite_env: dict[str, str], args: list[str], message: str
 ) -> None:
-    refused = subprocess.run(
-        [sys.executable, str(RUN), *args],
-        env={**os.environ, **sqlite_env},
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=WAIT,
-        check=False,
-    )
+    refused = run_script("run_projections", sqlite_env, *args, timeout=WAIT)
 
     assert refused.returncode == 2
     assert message in refused.stderr
     assert "Traceback" not in refused.stderr
-
-
-def script_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("run_projections", RUN)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_a_read_model_failing_on_an_event_is_reported_at_once_and_the_runner_exits_1(
@@ -209,7 +180,7 @@ def test_a_read_model_failing_on_an_event_is_reported_at_once_and_the_runner_exi
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    script = script_module()
+    script = load_script("run_projections")
     monkeypatch.setattr(script, "all_projections", lambda: [BrokenOrderList()])
     monkeypatch.setattr(signal, "signal", lambda *_: None)  # leave pytest's handlers alone
     for name, value in store_env.items():
