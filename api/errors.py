@@ -112,20 +112,34 @@ def _http_problem(error: HTTPException) -> Response:
 
 
 def _flatten(messages: dict[str, Any], prefix: str = "") -> dict[str, list[str]]:
-    """webargs' {location: {field: [...]}} (nested for nested fields) as {"a.b": [...]}."""
+    """webargs' {location: {field: [...]}} (nested for nested fields) as {"a.b": [...]}.
+
+    Paths are spelled as the domain spells them: ``site.address.city``, ``products[0]``,
+    ``phone_numbers[1].number``; an error about a whole value is named after the value
+    (``site``, not ``site._schema``), and about the whole body ``body``.
+    """
     flat: dict[str, list[str]] = {}
     for key, value in messages.items():
         if key in ("json", "query", "headers", "form", "files") and not prefix:
             flat.update(_flatten(value) if isinstance(value, dict) else {key: [str(value)]})
             continue
-        name = f"{prefix}.{key}" if prefix else str(key)
+        name = _path(prefix, key)
         if isinstance(value, dict):
-            flat.update(_flatten(value, name))
+            for inner, texts in _flatten(value, name).items():
+                flat.setdefault(inner, []).extend(texts)
         elif isinstance(value, list):
-            flat[name] = [str(v) for v in value]
+            flat.setdefault(name, []).extend(str(v) for v in value)
         else:
-            flat[name] = [str(value)]
+            flat.setdefault(name, []).append(str(value))
     return flat
+
+
+def _path(prefix: str, key: Any) -> str:
+    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+        return f"{prefix}[{key}]" if prefix else str(key)
+    if key == "_schema":
+        return prefix or "body"
+    return f"{prefix}.{key}" if prefix else str(key)
 
 
 def register_error_handlers(app: Flask) -> None:

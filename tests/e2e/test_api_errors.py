@@ -191,3 +191,32 @@ def test_a_delivery_the_order_does_not_have_is_not_found(live: LiveApi) -> None:
     assert "has no delivery 2" in missing.json["detail"]
     assert assigned.status == 200, assigned.body
     assert assigned.json["deliveries"][0]["driver_id"] == driver
+
+
+def test_error_paths_are_spelled_one_way_whoever_found_the_error(live: LiveApi) -> None:
+    admin = live.token("supplier", "admin")
+    branch = f"/api/branches/{live.own.branch_id}"
+
+    wrong_type = live.http.patch(branch, admin, {"products": [1, 2]})  # the schema's
+    unknown_code = live.http.patch(branch, admin, {"products": ["NOPE"]})  # the domain's
+    whole_value = live.http.post(
+        "/api/orders", live.token("customer"), order_body(live.own, site="a string")
+    )
+    bad_phone = live.http.post(
+        "/api/contacts",
+        admin,
+        {
+            "first_name": "Els",
+            "last_name": "Wouters",
+            "email": "els@example.be",
+            "phone_numbers": [{"label": "gsm", "number": "0470 12 34 56"}, {"label": "x"}],
+            "branch_ids": [str(live.own.branch_id)],
+        },
+    )
+
+    assert wrong_type.status == unknown_code.status == whole_value.status == 422
+    assert set(wrong_type.json["errors"]) == {"products[0]", "products[1]"}
+    assert set(unknown_code.json["errors"]) == {"products[0]"}
+    assert set(whole_value.json["errors"]) == {"site"}
+    assert bad_phone.status == 422
+    assert set(bad_phone.json["errors"]) == {"phone_numbers[1].number"}
