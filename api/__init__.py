@@ -105,6 +105,14 @@ def _check_content_type() -> None:
 def _check_query(handler: Any) -> None:
     if not request.args:
         return
+    repeated = sorted(name for name, values in request.args.lists() if len(values) > 1)
+    if repeated:  # a schema would keep one of them silently
+        message = "given more than once; send several values comma-separated (a,b)"
+        raise ApiError(
+            422,
+            f"{', '.join(repeated)}: {message}",
+            errors={name: [message] for name in repeated},
+        )
     parameters = getattr(handler, "_apidoc", {}).get("arguments", {}).get("parameters", [])
     if any(p.get("in") == "query" for p in parameters):
         return  # its schema refuses what it does not know

@@ -110,11 +110,10 @@ def _tell_other_party(
 
 
 def _customer_side(rows: Rows, order: Row, kind: str) -> list[Recipient]:
-    """The requesting user; their company's planners and admins if the order names nobody."""
-    if order["requested_by"] is None:
-        return staff(rows, order["customer_id"], kind)
+    """The requesting user; their company's planners and admins if the order names nobody or
+    the requester is no longer active (the order still has a customer to tell)."""
     found = active_user(rows, order["requested_by"], kind)
-    return [found] if found else []
+    return [found] if found else staff(rows, order["customer_id"], kind)
 
 
 def _params(

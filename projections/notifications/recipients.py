@@ -63,14 +63,25 @@ def default_contact(rows: Rows, branch_id: str, kind: str) -> list[Recipient]:
 
 
 def merge(actor_id: str | None, *groups: list[Recipient]) -> list[Recipient]:
-    """One recipient per person (the first group that names them wins); never the actor."""
-    seen: dict[str, Recipient] = {}
-    for group in groups:
-        for recipient in group:
-            if recipient.user_id is not None and recipient.user_id == actor_id:
-                continue
-            seen.setdefault(recipient.key, recipient)
-    return sorted(seen.values(), key=lambda r: r.key)
+    """One recipient per person and per address; never the actor.
+
+    A person may be reached as a user and as a contact person with the same address: one
+    mail, as the user (their language, and their feed). Otherwise the first group that names
+    an address wins. The actor's own address is never written to, under any name.
+    """
+    everyone = [recipient for group in groups for recipient in group]
+    actor_addresses = {
+        r.email.casefold() for r in everyone if r.user_id is not None and r.user_id == actor_id
+    }
+    chosen: dict[str, Recipient] = {}
+    for recipient in everyone:
+        address = recipient.email.casefold()
+        if address in actor_addresses:
+            continue
+        found = chosen.get(address)
+        if found is None or (found.user_id is None and recipient.user_id is not None):
+            chosen[address] = recipient
+    return sorted(chosen.values(), key=lambda r: r.key)
 
 
 def tell(

@@ -220,3 +220,17 @@ def test_error_paths_are_spelled_one_way_whoever_found_the_error(live: LiveApi) 
     assert set(whole_value.json["errors"]) == {"site"}
     assert bad_phone.status == 422
     assert set(bad_phone.json["errors"]) == {"phone_numbers[1].number"}
+
+
+def test_a_query_parameter_given_twice_is_refused_not_half_read(live: LiveApi) -> None:
+    token = live.token("customer")
+    live.request_order()
+
+    twice = live.http.get("/api/orders?status=planned&status=requested", token)
+    listed = live.http.get("/api/orders?status=planned,requested", token)
+
+    assert twice.status == 422
+    assert set(twice.json["errors"]) == {"status"}
+    assert "comma-separated" in twice.json["errors"]["status"][0]
+    assert listed.status == 200
+    assert [o["status"] for o in listed.json["items"]] == ["requested"]

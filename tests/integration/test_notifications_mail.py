@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from betotrace_es.application import Betotrace
-from betotrace_es.domain.people import Profile
+from betotrace_es.domain.people import ContactDetails, Profile
 from betotrace_es.invitations import read_invitation_token
 from tests.builders import World, a_placement, a_site, in_days
 from tests.notify_support import (
@@ -181,3 +181,37 @@ def test_an_invitation_mails_a_link_the_api_accepts(
     token = text.split(f"{BASE_URL}/invitations/")[1].split()[0]
     user_id, _expires = read_invitation_token(SECRET, token, max_age=3600)
     assert user_id == invitee.aggregate.id
+
+
+def test_a_user_who_is_also_the_default_contact_gets_one_mail_in_their_language(
+    told: World, mailing: Mailing, smtp: SmtpServer
+) -> None:
+    w = told  # the supplier planner reads English; the default contact is someone else
+    planner_email = email_of(w, "supplier_planner")
+    details = ContactDetails.parse(first_name="Sam", last_name="Smith", email=planner_email)
+    w.app.register_contact(w.supplier_admin, details, [w.branch_id], [w.branch_id])
+    step(mailing, smtp)
+
+    w.request()
+    got = step(mailing, smtp)  # it fails on a second mail to one address
+
+    assert CONTACT_EMAIL not in got  # no longer the default contact
+    subject, _, _ = got[planner_email]
+    assert subject.startswith("New order request")
+
+
+def test_when_the_requester_has_left_the_customers_planners_are_told_instead(
+    told: World, mailing: Mailing, smtp: SmtpServer
+) -> None:
+    w = told
+    order = w.request()  # by the customer planner
+    step(mailing, smtp)
+    w.app.change_membership(w.customer_admin, uid(w.customer), active=False)
+    step(mailing, smtp)
+
+    w.app.accept_order(w.supplier, order.id)
+    got = step(mailing, smtp)
+
+    assert set(got) == {email_of(w, "customer_admin")}
+    feed = mailing.read.notifications.feed(uid(w.customer_admin))
+    assert [item.kind for item in feed.items] == ["order_accepted"]
