@@ -59,6 +59,7 @@ def _representation(item: FeedItem, language: str) -> dict[str, Any]:
         "kind": item.kind,
         "title": title,
         "text": text,
+        "message": item.params.get("message") or None,
         "order_id": item.order_id,
         "order_number": item.params.get("number"),
         "link": order_link(base, item.order_id) if item.order_id else base,

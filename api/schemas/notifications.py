@@ -24,6 +24,11 @@ class NotificationOut(Out):
     kind = fields.String(required=True, metadata={"description": "e.g. order_requested"})
     title = fields.String(required=True)
     text = fields.String(required=True)
+    message = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "what the other party wrote with it (cancel, proposal, …)"},
+    )
     order_id = fields.UUID(required=True, allow_none=True)
     order_number = fields.String(required=True, allow_none=True)
     link = fields.String(required=True, metadata={"description": "the order's page"})

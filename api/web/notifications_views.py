@@ -30,6 +30,11 @@ class Notice:
     text: str
 
     @property
+    def message(self) -> str | None:
+        """What the other party wrote with it, if anything."""
+        return self.item.params.get("message") or None
+
+    @property
     def order_number(self) -> str | None:
         """The order's number, when the notification is about an order."""
         number = self.item.params.get("number")

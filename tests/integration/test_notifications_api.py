@@ -75,6 +75,7 @@ def test_the_other_party_sees_an_unread_notification_with_a_link_and_can_mark_it
     assert item["order_number"] == order.number
     assert item["link"] == f"{BASE_URL}/orders/{order.id}"
     assert item["read"] is False
+    assert item["message"] is None  # an acceptance says nothing more
 
     answer = client.post(f"/api/notifications/{item['id']}/read", headers=headers)
     assert answer.status_code == 200
@@ -83,6 +84,21 @@ def test_the_other_party_sees_an_unread_notification_with_a_link_and_can_mark_it
     assert after == {"items": [], "next_cursor": None, "unread_count": 0}
     read = client.get("/api/notifications?unread=false", headers=headers).get_json()
     assert [i["id"] for i in read["items"]] == [item["id"]]
+
+
+def test_the_feed_carries_the_message_the_other_party_wrote(
+    world: World, services: Services, client: FlaskClient
+) -> None:
+    order = world.request()
+    recorded = world.app.cancel_order(world.supplier, order.id, "Betonpomp defect — sorry")
+    wait_for(services, recorded.position)
+
+    [item] = client.get("/api/notifications", headers=bearer(services, world.customer)).get_json()[
+        "items"
+    ]
+
+    assert item["kind"] == "order_cancelled"
+    assert item["message"] == "Betonpomp defect — sorry"
 
 
 def test_another_users_notification_is_not_found_and_anonymous_callers_are_refused(

@@ -127,3 +127,20 @@ def test_the_page_needs_a_login_and_a_bad_cursor_shows_the_first_page(
     response = client.get("/notifications?cursor=not-a-cursor")
     assert response.status_code == 200
     assert OPEN.search(response.get_data(as_text=True))
+
+
+def test_the_message_the_other_party_wrote_is_shown_with_the_notice(
+    demo: Demo, client: FlaskClient
+) -> None:
+    order = demo.request_order()
+    recorded = demo.services.app.cancel_order(
+        demo.actor(CUSTOMER_PLANNER), order.id, "Werf ligt stil <tot maandag>"
+    )
+    assert demo.services.read.wait_until(recorded.position, 10)
+    log_in(client, SUPPLIER_PLANNER)
+
+    html = client.get("/notifications").get_data(as_text=True)
+
+    assert (
+        '<blockquote class="notice-message">Werf ligt stil &lt;tot maandag&gt;</blockquote>' in html
+    )
