@@ -11,6 +11,8 @@ from email.message import Message as Mail
 from typing import Any
 from uuid import uuid4
 
+import pytest
+
 from betotrace_es.mail.render import Renderer
 
 
@@ -80,3 +82,28 @@ def test_a_french_message_reads_back_as_written_with_short_header_lines() -> Non
     assert "Zoë Lefèvre-Dubois" in html.get_content()
     assert mail["Content-Language"] == "fr"
     assert mail["Message-ID"] == f"<{message.message_id}@betotrace>"
+
+
+KINDS = (
+    "order_requested",
+    "order_accepted",
+    "order_finished",
+    "order_cancelled",
+    "reschedule_proposed",
+    "reschedule_accepted",
+    "reschedule_declined",
+    "proposal_accepted",
+    "proposal_declined",
+)
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_subject_reads_back_exactly_as_written(kind: str, language: str) -> None:
+    params = {**Message().params, "message": "Vroeger?", "proposed_at": "2026-12-11T07:30:00+00:00"}
+    message = Message(kind=kind, language=language, params=params)
+
+    subject = str(parsed(RENDERER.render(message))["Subject"])
+
+    assert subject == subject.strip()  # a folded encoded word read back with a leading space
+    assert "BT-2026-000042" in subject

@@ -166,7 +166,9 @@ class Renderer:
         mail = MIMEMultipart(
             "alternative", boundary=f"=_betotrace_{message.message_id}", policy=POLICY
         )
-        mail["Subject"] = subject if subject.isascii() else Header(subject, "utf-8").encode()
+        # The Header itself, not its encoded string: compat32 then folds it without starting
+        # the value on a line of its own (read back, that begins the subject with a space).
+        mail["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")  # type: ignore[assignment]
         mail["From"] = self.sender
         mail["To"] = (
             formataddr((name, message.recipient), charset="utf-8") if name else message.recipient
