@@ -12,6 +12,7 @@ from api.pagination import decode_cursor, encode_cursor
 from api.representations import directory_entry
 from api.schemas.company import DirectoryOut, DirectoryQuery
 from betotrace_es.domain.exceptions import NotFoundError, ValidationError
+from projections.branch_directory.queries import ForeignPositionError
 
 CURSOR_KIND = "directory"
 
@@ -56,9 +57,9 @@ def search(query: dict[str, Any]) -> dict[str, Any]:
         entries = found.read.directory.search(
             query["q"], query["product"], near, radius, limit + 1, after
         )
+    except ForeignPositionError:  # a cursor of a search in the other order
+        raise invalid("cursor", "is not a cursor of this search") from None
     except ValueError as error:
-        if str(error).startswith("after"):  # a cursor of a search in the other order
-            raise invalid("cursor", "is not a cursor of this search") from None
         raise ValidationError.single("near", str(error)) from None
     following = None
     if len(entries) > limit:  # one more than asked for: there is a next page

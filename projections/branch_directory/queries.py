@@ -29,6 +29,10 @@ _DELIVERS = (
 Point = tuple[float, float]
 
 
+class ForeignPositionError(ValueError):
+    """``after`` is not the sort key of an entry of a search in this order."""
+
+
 @dataclass(frozen=True)
 class DirectoryEntry:
     """A branch as every customer may see it."""
@@ -197,7 +201,7 @@ def _near_key(row: dict[str, Any], distances: dict[str, float]) -> tuple[float, 
 def _name_position(after: tuple[Any, ...]) -> tuple[str, str]:
     if len(after) != 2 or not all(isinstance(v, str) for v in after):
         msg = "after must be the sort key of an entry of a search by name"
-        raise ValueError(msg)
+        raise ForeignPositionError(msg)
     return after[0], after[1]
 
 
@@ -209,7 +213,7 @@ def _near_position(after: tuple[Any, ...]) -> tuple[float, str, str]:
         or not all(isinstance(v, str) for v in after[1:])
     ):
         msg = "after must be the sort key of an entry of a search nearest first"
-        raise ValueError(msg)
+        raise ForeignPositionError(msg)
     return float(after[0]), after[1], after[2]
 
 
