@@ -89,12 +89,13 @@ class BetotraceBase(Application[UUID]):
         return aggregate
 
     def load_reference(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
-        """An aggregate a command only reads (company, branch, catalogue, driver), not copied.
+        """An aggregate read for what it shows (names, contact details) or for a fact that
+        does not change (a company's kind), not copied.
 
         It is asked from the store at most once per ``REFERENCE_MAX_AGE`` seconds: a change
         made by another process is seen within that time, one made by this process at once.
-        Nothing that depends on it is saved with it, so a change at the same moment could be
-        missed anyway; this bounds how long.
+        What a command decides on (is the branch open, the product on sale, the driver
+        active) is read with ``load`` instead, as the store has it now.
         """
         cache = self.repository.cache
         started = time.monotonic()
