@@ -9,7 +9,7 @@ from flask import Flask, Response, request
 
 from api.auth import authenticate
 from api.errors import ApiError, register_error_handlers
-from api.http import EXTENSION, PUBLIC
+from api.http import EXTENSION, PUBLIC, with_command_position
 from api.openapi import OPENAPI_CONFIG, BetotraceApi, docs_blueprint
 from api.services import Services, open_services
 from betotrace_es.application.base import last_position
@@ -52,16 +52,9 @@ COMMAND_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 def _position_of_the_command(response: Response) -> Response:
     """Every command under /api that recorded events answers their log position as X-Position
-    (for a later read's X-Min-Position), whichever resource it changed."""
-    if (
-        request.method in COMMAND_METHODS
-        and request.path.startswith("/api")
-        and response.status_code < 400
-        and "X-Position" not in response.headers
-    ):
-        position = last_position.get()
-        if position:
-            response.headers["X-Position"] = str(position)
+    (for a later read's X-Min-Position)."""
+    if request.method in COMMAND_METHODS and request.path.startswith("/api"):
+        return with_command_position(response)
     return response
 
 

@@ -17,7 +17,7 @@ from api.auth import current
 from api.errors import ApiError, domain_problem, invalid, problem
 from api.openapi import document_header
 from api.services import Services
-from betotrace_es.application import Recorded
+from betotrace_es.application.base import last_position
 from betotrace_es.domain.exceptions import DomainError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,12 +76,14 @@ def with_version(response: Response, version: int, position: int | None = None) 
     return response
 
 
-def recorded_headers(recorded: Recorded[Any]) -> dict[str, str]:
-    """Headers of a command's answer."""
-    headers = {"ETag": f'"{recorded.aggregate.version}"'}
-    if recorded.position:
-        headers["X-Position"] = str(recorded.position)
-    return headers
+def with_command_position(response: Response) -> Response:
+    """X-Position of what this request recorded, unless the answer already carries it (every
+    command answers it, whichever resource it changed; nothing recorded, no header)."""
+    if response.status_code < 400 and "X-Position" not in response.headers:
+        position = last_position.get()
+        if position:
+            response.headers["X-Position"] = str(position)
+    return response
 
 
 # -- idempotency ----------------------------------------------------------------------------------
@@ -104,7 +106,7 @@ def idempotent(view: F) -> F:
         if first is not None:
             return _replay(scope, fingerprint)
         try:
-            response = _answer(view, args, kwargs)
+            response = with_command_position(_answer(view, args, kwargs))  # kept for retries
         except BaseException:
             state.release(scope)
             raise

@@ -109,3 +109,15 @@ def test_a_read_or_a_refused_command_answers_no_position(live: LiveApi) -> None:
     refused = live.http.post("/api/drivers", planner, {"first_name": "", "last_name": "M"})
     assert refused.status == 422
     assert refused.header("X-Position") is None
+
+
+def test_a_retried_command_answers_the_same_x_position(live: LiveApi) -> None:
+    planner = live.token("supplier")
+    body = {"first_name": "Luc", "last_name": "Maes", "mobile": "0475 11 22 33"}
+    key = {"Idempotency-Key": "driver-luc-maes"}
+
+    first = live.http.post("/api/drivers", planner, body, headers=key)
+    retried = live.http.post("/api/drivers", planner, body, headers=key)
+
+    assert retried.header("Idempotent-Replayed") == "true"
+    assert retried.header("X-Position") == str(position_of(first, 201))
